@@ -1,0 +1,126 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only place that reads `process.env` (rule 6). Parsed once; a bad value stops the
+ * start with one message naming every bad variable, never printing a value.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const optionalUrl = optionalString.pipe(z.url().optional());
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? String(def) : v.trim()))
+    .transform((v, ctx) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+const num = (def: number, min = 0) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? String(def) : v.trim().replace(',', '.')))
+    .transform((v, ctx) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < min) {
+        ctx.addIssue({ code: 'custom', message: `must be a number ≥ ${min}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+  PORT: int(3000, 0, 65535),
+  HOST: optionalString.transform((v) => v ?? '0.0.0.0'),
+  DATA_DIR: optionalString.transform((v) => path.resolve(v ?? './data')),
+  PUBLIC_URL: optionalUrl,
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres://')
+      .optional(),
+  ),
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis://')
+      .optional(),
+  ),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl,
+  OPENAI_MODEL: optionalString.transform((v) => v ?? 'gpt-4o-mini'),
+  TELEGRAM_BOT_TOKEN: optionalString,
+  TELEGRAM_API_ROOT: optionalUrl,
+  TELEGRAM_WEBHOOK_URL: optionalUrl,
+  TELEGRAM_WEBHOOK_SECRET: optionalString,
+  IMAP_HOST: optionalString,
+  IMAP_PORT: int(993, 1, 65535),
+  IMAP_SECURE: bool,
+  IMAP_USER: optionalString,
+  IMAP_PASSWORD: optionalString,
+  IMAP_MAILBOX: optionalString.transform((v) => v ?? 'INBOX'),
+  SMTP_HOST: optionalString,
+  SMTP_PORT: int(587, 1, 65535),
+  SMTP_SECURE: bool,
+  SMTP_USER: optionalString,
+  SMTP_PASSWORD: optionalString,
+  MAIL_FROM: optionalString,
+  WHATSAPP_ENABLED: bool,
+  CHROMIUM_PATH: optionalString.transform((v) => v ?? '/usr/bin/chromium'),
+  DEFAULT_WARRANTY_MONTHS: int(12, 0, 600),
+  DAILY_WEIGHT_CAP_KG: num(400, 1),
+  ASSISTANCE_DEADLINE_DAYS: int(9, 1, 365),
+  PRODUCTION_DEADLINE_DAYS: int(15, 1, 365),
+  MAX_ATTACHMENT_MB: num(10, 0.1),
+  MAX_IMAGE_MEGAPIXELS: num(50, 0.1),
+  /** Fixed "today" (YYYY-MM-DD) for demos and evaluations; normally unset. */
+  TODAY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+      .optional(),
+  ),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(public readonly variables: string[]) {
+    super(`Invalid configuration: ${variables.join('; ')}. See .env.example.`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse an environment (default: the process's). Throws ConfigError naming every bad variable. */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    // Name the variable and the rule broken; never echo the value (it may be a secret).
+    const bad = result.error.issues.map((i) => `${String(i.path[0])} (${i.message})`);
+    throw new ConfigError([...new Set(bad)]);
+  }
+  return result.data;
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, parsed once. */
+export function config(): Config {
+  cached ??= parseConfig();
+  return cached;
+}

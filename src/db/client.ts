@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+/** The drizzle handle repositories use; the same type on PGlite and PostgreSQL. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction handle. Inside a transaction use only this (PGlite has one connection). */
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Either: repository functions take whichever the caller holds. */
+export type Executor = Database | Tx;
+
+export interface DbHandle {
+  db: Database;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = path.resolve(__dirname, '../../drizzle');
+
+export class DataDirLockedError extends Error {
+  constructor(dir: string, pid: number) {
+    super(
+      `The embedded database in ${dir} is in use by another process (pid ${pid}, probably the running server). ` +
+        'Stop it first, or run this command through the server with the same DATA_DIR.',
+    );
+    this.name = 'DataDirLockedError';
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite is one process per data directory: a second opener would corrupt it. A lock file
+ * with our pid guards it; a stale lock (dead pid) is taken over.
+ */
+function acquireDirLock(dir: string): () => void {
+  const lockPath = path.join(dir, 'posvenda.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lockPath, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(fs.readFileSync(lockPath, 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new DataDirLockedError(dir, pid);
+      fs.rmSync(lockPath, { force: true });
+    }
+  }
+  throw new Error(`Could not lock ${dir}`);
+}
+
+/** Is the embedded database of this data dir held by a live process? */
+export function embeddedDbHolder(dataDir: string): number | null {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, 'pglite', 'posvenda.lock'), 'utf8'));
+    return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid) ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<DbHandle> {
+  const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {} });
+  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+}
+
+/** Wrap an already opened PGlite instance (tests hand in clones of a migrated template). */
+export function wrapPglite(pg: PGlite, onClose?: () => void): DbHandle {
+  const db = drizzlePglite(pg, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await pg.close();
+      onClose?.();
+    },
+  };
+}
+
+/** Open PGlite stored under `dir` (created when missing), or in memory when `dir` is undefined. */
+export async function openPglite(dir?: string): Promise<DbHandle> {
+  let release: (() => void) | undefined;
+  if (dir) {
+    fs.mkdirSync(dir, { recursive: true });
+    release = acquireDirLock(dir);
+  }
+  try {
+    const pg = new PGlite(dir ? { dataDir: dir } : {});
+    await pg.waitReady;
+    return wrapPglite(pg, release);
+  } catch (e) {
+    release?.();
+    throw e;
+  }
+}
+
+/** Apply the generated migrations in `drizzle/` (idempotent). */
+export async function migrate(handle: DbHandle): Promise<void> {
+  if (handle.kind === 'pglite') {
+    // biome-ignore lint/suspicious/noExplicitAny: the migrator wants the concrete PGlite drizzle type
+    await migratePglite(handle.db as any, { migrationsFolder: MIGRATIONS_DIR });
+  } else {
+    // biome-ignore lint/suspicious/noExplicitAny: the migrator wants the concrete postgres-js drizzle type
+    await migratePostgres(handle.db as any, { migrationsFolder: MIGRATIONS_DIR });
+  }
+}
+
+/** The database the configuration names: PostgreSQL when `DATABASE_URL` is set, else PGlite under DATA_DIR. */
+export async function openDatabase(cfg: { DATABASE_URL?: string; DATA_DIR: string }): Promise<DbHandle> {
+  const handle = cfg.DATABASE_URL
+    ? await openPostgres(cfg.DATABASE_URL)
+    : await openPglite(path.join(cfg.DATA_DIR, 'pglite'));
+  await migrate(handle);
+  return handle;
+}
