@@ -1,0 +1,167 @@
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { phoneMatchKeys } from '../domain/phone';
+import type { RequestStatus } from '../domain/request-status';
+import type { Tx } from '../db/client';
+import { insertRequest, resubmitRequest } from '../db/requests-repo';
+import { contacts, customers, forwards, invoiceItems, invoices, products, requests } from '../db/schema';
+import type { ConversationPort, CustomerInfo, InvoiceInfo, NewForward, NewRequest, ProductInfo } from './port';
+
+/** Keys a channel address may be stored under in `contacts`. */
+export function contactKeys(address: string): string[] {
+  return address.startsWith('+') ? phoneMatchKeys(address) : [address];
+}
+
+export function contactKind(address: string): 'phone' | 'email' | 'channel' {
+  if (address.startsWith('+')) return 'phone';
+  return address.includes('@') && !address.includes(':') ? 'email' : 'channel';
+}
+
+export interface PortContext {
+  channel: string;
+  address: string;
+  conversationId: string;
+  today: string;
+  defaultWarrantyMonths: number;
+  assistanceDeadlineDays: number;
+}
+
+/** ConversationPort on one transaction (PGlite: never touch the outer handle inside it). */
+export function dbPort(tx: Tx, ctx: PortContext): ConversationPort {
+  const customerInfo = (c: typeof customers.$inferSelect): CustomerInfo => ({ id: c.id, code: c.code, name: c.name });
+  return {
+    today: () => ctx.today,
+    defaultWarrantyMonths: ctx.defaultWarrantyMonths,
+    assistanceDeadlineDays: ctx.assistanceDeadlineDays,
+
+    async customerByAddress() {
+      const rows = await tx
+        .select({ c: customers })
+        .from(contacts)
+        .innerJoin(customers, eq(customers.id, contacts.customerId))
+        .where(inArray(contacts.value, contactKeys(ctx.address)))
+        .orderBy(asc(contacts.id))
+        .limit(1);
+      return rows[0] ? customerInfo(rows[0].c) : null;
+    },
+    async customerById(id) {
+      const [c] = await tx.select().from(customers).where(eq(customers.id, id));
+      return c ? customerInfo(c) : null;
+    },
+    async customerByCnpj(cnpj) {
+      const [c] = await tx.select().from(customers).where(eq(customers.cnpj, cnpj)).limit(1);
+      return c ? customerInfo(c) : null;
+    },
+    async invoiceOfCustomer(customerId, number): Promise<InvoiceInfo | null> {
+      const [inv] = await tx
+        .select()
+        .from(invoices)
+        .where(and(eq(invoices.number, number), eq(invoices.customerId, customerId)));
+      if (!inv) return null;
+      const items = await tx
+        .select({ i: invoiceItems, p: products })
+        .from(invoiceItems)
+        .innerJoin(products, eq(products.id, invoiceItems.productId))
+        .where(eq(invoiceItems.invoiceId, inv.id))
+        .orderBy(asc(invoiceItems.id));
+      return {
+        id: inv.id,
+        number: inv.number,
+        customerId: inv.customerId,
+        issueDate: inv.issueDate,
+        orderNumber: inv.orderNumber,
+        items: items.map(({ i, p }) => ({
+          productId: p.id,
+          code: p.code,
+          mask: p.mask,
+          description: p.description,
+          quantity: i.quantity,
+          weightKg: p.weightKg,
+          warrantyMonths: p.warrantyMonths,
+        })),
+      };
+    },
+    async productsByCode(code): Promise<ProductInfo[]> {
+      const rows = await tx.select().from(products).where(eq(products.code, code));
+      return rows.map((p) => ({
+        id: p.id,
+        code: p.code,
+        mask: p.mask,
+        description: p.description,
+        weightKg: p.weightKg,
+        warrantyMonths: p.warrantyMonths,
+      }));
+    },
+    async requestsOfCustomer(customerId) {
+      const rows = await tx
+        .select()
+        .from(requests)
+        .where(eq(requests.customerId, customerId))
+        .orderBy(desc(requests.createdAt))
+        .limit(50);
+      return rows.map((r) => ({
+        id: r.id,
+        protocol: r.protocol,
+        status: r.status as RequestStatus,
+        invoiceNumber: r.invoiceNumber,
+        orderNumber: r.orderNumber,
+        createdAt: r.createdAt,
+      }));
+    },
+    async linkContact(customerId) {
+      await tx
+        .insert(contacts)
+        .values({ customerId, value: ctx.address, kind: contactKind(ctx.address), source: 'conversation' })
+        .onConflictDoNothing();
+    },
+    async createRequest(req: NewRequest) {
+      return insertRequest(tx, {
+        ...req,
+        channel: ctx.channel,
+        contact: ctx.address,
+        conversationId: ctx.conversationId,
+        by: 'bot',
+      });
+    },
+    async resubmitRequest(requestId, req) {
+      return resubmitRequest(tx, requestId, req, 'cliente (bot)');
+    },
+    async createForward(fwd: NewForward) {
+      const [row] = await tx
+        .insert(forwards)
+        .values({
+          team: fwd.team,
+          intent: fwd.intent,
+          question: fwd.question,
+          customerId: fwd.customerId,
+          orderNumber: fwd.orderNumber,
+          requestId: fwd.requestId,
+          conversationId: ctx.conversationId,
+          channel: ctx.channel,
+          address: ctx.address,
+        })
+        .returning({ id: forwards.id });
+      return { id: row!.id };
+    },
+    async chargedRequestByOrder(customerId, orderNumber) {
+      const [r] = await tx
+        .select({ id: requests.id, protocol: requests.protocol })
+        .from(requests)
+        .where(
+          and(
+            eq(requests.customerId, customerId),
+            eq(requests.status, 'charged'),
+            // The customer may give the original sales order or the ERP order.
+            inArray(requests.orderNumber, [orderNumber]),
+          ),
+        )
+        .limit(1);
+      if (r) return r;
+      const [e] = await tx
+        .select({ id: requests.id, protocol: requests.protocol })
+        .from(requests)
+        .where(and(eq(requests.customerId, customerId), eq(requests.erpOrderNumber, orderNumber)))
+        .limit(1);
+      return e ?? null;
+    },
+  };
+}

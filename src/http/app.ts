@@ -1,0 +1,292 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { and, asc, eq, gt } from 'drizzle-orm';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { ConversationEngine } from '../conversation/inbound';
+import type { Database } from '../db/client';
+import { listRequestIds, requestIdByProtocol, requestsJson } from '../db/requests-repo';
+import { contacts, customers, invoiceItems, invoices, messages, products } from '../db/schema';
+import { normalizeContact } from '../domain/phone';
+import { DECISIONS } from '../domain/request-status';
+import { warrantyUntil } from '../domain/warranty';
+import { decodeBase64Attachment, isSha256Hex, type MediaStore } from '../media';
+import { type Actor, actorForToken, can, type PERMISSIONS } from '../services/auth';
+import { ClientError } from '../services/errors';
+import { answerForward, listForwards } from '../services/forwards';
+import { decide } from '../services/review';
+
+export interface AppDeps {
+  db: Database;
+  engine: ConversationEngine;
+  store: MediaStore;
+  log: Logger;
+  today: () => string;
+  defaultWarrantyMonths: number;
+  maxAttachmentBytes: number;
+  /** Deliver outbox rows after a staff action committed. */
+  deliver: (ids: number[]) => void;
+  health: () => Promise<Record<string, unknown>>;
+}
+
+const attachmentSchema = z.object({
+  filename: z.string().max(255).optional(),
+  contentType: z.string().max(255).optional(),
+  data: z.string(),
+});
+const webchatPostSchema = z.object({
+  from: z.string().min(3).max(320),
+  name: z.string().max(200).optional(),
+  id: z.string().min(1).max(200).optional(),
+  text: z.string().max(100_000).optional().default(''),
+  attachments: z.array(attachmentSchema).max(20).optional().default([]),
+});
+const webchatGetSchema = z.object({ from: z.string().min(3).max(320), after: z.string().regex(/^\d+$/).optional() });
+const decisionSchema = z.object({ decision: z.enum(DECISIONS), message: z.string().max(5000).optional() });
+const answerSchema = z.object({ text: z.string().min(1).max(10_000) });
+const requestsQuerySchema = z.object({
+  status: z.string().max(200).optional(),
+  customer: z.string().max(100).optional(),
+  q: z.string().max(200).optional(),
+});
+const forwardsQuerySchema = z.object({
+  team: z.enum(['projects', 'training', 'assistance', 'finance']).optional(),
+  status: z.enum(['open', 'answered']).optional(),
+});
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const fields = r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
+    throw new ClientError(400, `invalid request (${fields.join('; ')})`, fields);
+  }
+  return r.data;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor?: Actor;
+  }
+}
+
+/** The HTTP surface: web chat channel, staff JSON API, health, media, chat page. */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    // 10 attachments of 10 MB in base64 plus text.
+    bodyLimit: Math.ceil(deps.maxAttachmentBytes * 10 * 1.4) + 1_000_000,
+    disableRequestLogging: true,
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (err instanceof ClientError) return reply.code(err.status).send({ error: err.message });
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      const msg =
+        err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? 'request body too large'
+          : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+            ? 'unsupported content type (send JSON)'
+            : err.message;
+      return reply.code(err.statusCode).send({ error: msg });
+    }
+    req.log.error({ err, url: req.url }, 'request failed');
+    return reply.code(500).send({ error: 'internal error' });
+  });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not found' }));
+
+  const auth =
+    (action: keyof typeof PERMISSIONS) =>
+    async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+      const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+      const actor = m?.[1] ? await actorForToken(deps.db, m[1]) : null;
+      if (!actor) throw new ClientError(401, 'missing or invalid token');
+      if (!can(actor.role, action)) {
+        req.log.warn({ actor: actor.name, role: actor.role, url: req.url }, 'access denied');
+        throw new ClientError(403, `role ${actor.role} may not do this`);
+      }
+      req.actor = actor;
+    };
+
+  // ------------------------------------------------------------ public
+  app.get('/', (_req, reply) => reply.redirect('/chat'));
+  app.get('/healthz', async (_req, reply) => {
+    const h = await deps.health();
+    return reply.code(h.ok ? 200 : 503).send(h);
+  });
+  const chatPage = fs.readFileSync(path.join(__dirname, 'chat.html'), 'utf8');
+  app.get('/chat', (_req, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header('Content-Security-Policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'unsafe-inline'; script-src 'unsafe-inline'")
+      .send(chatPage),
+  );
+
+  // ------------------------------------------------------------ web chat (CONTRACT §3)
+  app.post('/api/webchat/messages', async (req) => {
+    const body = parse(webchatPostSchema, req.body);
+    const address = normalizeContact(body.from);
+    if (!address) throw new ClientError(400, '"from" must be a phone number or an e-mail address');
+    const attachments: { bytes: Buffer; filename?: string; contentType?: string }[] = [];
+    let tooLarge = 0;
+    let notImage = 0;
+    for (const a of body.attachments) {
+      const d = decodeBase64Attachment(a.data, deps.maxAttachmentBytes);
+      if (d.ok) attachments.push({ bytes: d.bytes, filename: a.filename, contentType: a.contentType });
+      else if (d.reason === 'too_large') tooLarge++;
+      else notImage++;
+    }
+    const res = await deps.engine.handle({
+      channel: 'web',
+      address,
+      externalId: body.id ?? `auto-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+      text: body.text,
+      displayName: body.name,
+      attachments,
+      refused: { tooLarge, notImage },
+    });
+    return { conversationId: res.conversationId, replies: res.replies };
+  });
+
+  app.get('/api/webchat/messages', async (req) => {
+    const q = parse(webchatGetSchema, req.query);
+    const address = normalizeContact(q.from);
+    if (!address) throw new ClientError(400, '"from" must be a phone number or an e-mail address');
+    const rows = await deps.db
+      .select({ id: messages.id, text: messages.text, options: messages.options, createdAt: messages.createdAt })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.channel, 'web'),
+          eq(messages.address, address),
+          eq(messages.direction, 'out'),
+          q.after ? gt(messages.id, Number(q.after)) : undefined,
+        ),
+      )
+      .orderBy(asc(messages.id))
+      .limit(1000);
+    const list = rows.map((r) => ({
+      id: String(r.id),
+      text: r.text,
+      ...(r.options?.length ? { options: r.options } : {}),
+      createdAt: r.createdAt.toISOString(),
+    }));
+    return { messages: list, cursor: list.length ? list[list.length - 1]!.id : (q.after ?? '0') };
+  });
+
+  // ------------------------------------------------------------ staff API (CONTRACT §4)
+  app.get('/api/requests', { preHandler: auth('read') }, async (req) => {
+    const q = parse(requestsQuerySchema, req.query);
+    const ids = await listRequestIds(deps.db, { status: q.status, customerCode: q.customer, q: q.q });
+    return { items: await requestsJson(deps.db, ids, deps.today()) };
+  });
+
+  app.get('/api/requests/:protocol', { preHandler: auth('read') }, async (req) => {
+    const { protocol } = parse(z.object({ protocol: z.string().max(40) }), req.params);
+    const id = await requestIdByProtocol(deps.db, protocol);
+    const [json] = id ? await requestsJson(deps.db, [id], deps.today()) : [];
+    if (!json) throw new ClientError(404, `request ${protocol} not found`);
+    return json;
+  });
+
+  app.post('/api/requests/:protocol/decision', { preHandler: auth('decide') }, async (req) => {
+    const { protocol } = parse(z.object({ protocol: z.string().max(40) }), req.params);
+    const body = parse(decisionSchema, req.body);
+    const res = await decide(deps.db, protocol, body.decision, body.message, req.actor!.name);
+    deps.deliver(res.outboxIds);
+    const id = await requestIdByProtocol(deps.db, protocol);
+    const [json] = await requestsJson(deps.db, [id!], deps.today());
+    return json;
+  });
+
+  app.get('/api/forwards', { preHandler: auth('read') }, async (req) => {
+    const q = parse(forwardsQuerySchema, req.query);
+    return { items: await listForwards(deps.db, q) };
+  });
+
+  app.post('/api/forwards/:id/answer', { preHandler: auth('answerForward') }, async (req) => {
+    const { id } = parse(z.object({ id: z.coerce.number().int().positive() }), req.params);
+    const body = parse(answerSchema, req.body);
+    const ids = await answerForward(deps.db, id, body.text, req.actor!.name);
+    deps.deliver(ids);
+    return { ok: true };
+  });
+
+  app.get('/api/customers/:code', { preHandler: auth('read') }, async (req) => {
+    const { code } = parse(z.object({ code: z.string().max(60) }), req.params);
+    const [c] = await deps.db.select().from(customers).where(eq(customers.code, code));
+    if (!c) throw new ClientError(404, `customer ${code} not found`);
+    const cs = await deps.db.select().from(contacts).where(eq(contacts.customerId, c.id)).orderBy(asc(contacts.id));
+    return {
+      code: c.code,
+      name: c.name,
+      cnpj: c.cnpj,
+      contacts: cs.map((x) => ({ value: x.value, kind: x.kind, source: x.source })),
+    };
+  });
+
+  app.get('/api/invoices/:number', { preHandler: auth('read') }, async (req) => {
+    const { number } = parse(z.object({ number: z.string().max(30) }), req.params);
+    const n = number.replace(/\D/g, '').replace(/^0+/, '');
+    const [inv] = await deps.db
+      .select({ i: invoices, c: customers })
+      .from(invoices)
+      .innerJoin(customers, eq(customers.id, invoices.customerId))
+      .where(eq(invoices.number, n));
+    if (!inv) throw new ClientError(404, `invoice ${number} not found`);
+    const items = await deps.db
+      .select({ it: invoiceItems, p: products })
+      .from(invoiceItems)
+      .innerJoin(products, eq(products.id, invoiceItems.productId))
+      .where(eq(invoiceItems.invoiceId, inv.i.id))
+      .orderBy(asc(invoiceItems.id));
+    const today = deps.today();
+    return {
+      number: inv.i.number,
+      issueDate: inv.i.issueDate,
+      orderNumber: inv.i.orderNumber,
+      customer: { code: inv.c.code, name: inv.c.name },
+      items: items.map(({ it, p }) => {
+        const months = p.warrantyMonths ?? deps.defaultWarrantyMonths;
+        const until = warrantyUntil(inv.i.issueDate, months);
+        return {
+          productCode: p.code,
+          description: p.description,
+          mask: p.mask,
+          quantity: it.quantity,
+          weightKg: p.weightKg,
+          warrantyMonths: months,
+          warrantyUntil: until,
+          inWarranty: today <= until,
+        };
+      }),
+    };
+  });
+
+  // ------------------------------------------------------------ media (private)
+  app.get('/media/:sha', { preHandler: auth('read') }, async (req, reply) => {
+    const { sha } = parse(z.object({ sha: z.string().max(80) }), req.params);
+    const { variant } = parse(z.object({ variant: z.enum(['original', 'thumb']).optional() }), req.query);
+    if (!isSha256Hex(sha)) throw new ClientError(404, 'not found');
+    const bytes = await deps.store.read(sha, variant ?? 'original');
+    if (!bytes) throw new ClientError(404, 'not found');
+    const type = variant === 'thumb' ? 'image/jpeg' : sniffType(bytes);
+    return reply
+      .type(type)
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Content-Disposition', `inline; filename="${sha.slice(0, 12)}.${type.split('/')[1]}"`)
+      .header('Cache-Control', 'private, max-age=3600')
+      .send(bytes);
+  });
+
+  return app;
+}
+
+/** Content type from the bytes themselves (never from what the sender claimed). */
+function sniffType(b: Buffer): string {
+  if (b[0] === 0xff && b[1] === 0xd8) return 'image/jpeg';
+  if (b[0] === 0x89 && b[1] === 0x50) return 'image/png';
+  if (b.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  if (b.subarray(4, 12).toString('latin1').startsWith('ftyp')) return 'image/avif';
+  return 'application/octet-stream';
+}

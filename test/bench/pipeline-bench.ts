@@ -1,0 +1,185 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
+import pino from 'pino';
+import sharp from 'sharp';
+import { ConversationEngine } from '../../src/conversation/inbound';
+import type { DbHandle } from '../../src/db/client';
+import { formatCnpj } from '../../src/domain/cnpj';
+import { buildApp } from '../../src/http/app';
+import { importCsv } from '../../src/integrations/import';
+import { MediaStore } from '../../src/media';
+import { understandRules } from '../../src/understanding/rules';
+
+export interface PipelineBenchResult {
+  label: string;
+  conversations: number;
+  messages: number;
+  seconds: number;
+  messagesPerSec: number;
+  p50ms: number;
+  p99ms: number;
+  rawInsertsPerSec: number;
+  ratioToRaw: number;
+  heapMbStart: number;
+  heapMbEnd: number;
+  rssMbEnd: number;
+  requestsCreated: number;
+}
+
+/** A valid CNPJ from a 12-digit base (check digits computed). */
+function cnpjFor(n: number): string {
+  const base = String(10_000_000 + n).padStart(8, '0') + '0001';
+  const dv = (b: string) => {
+    let sum = 0;
+    let w = 2;
+    for (let i = b.length - 1; i >= 0; i--) {
+      sum += Number(b[i]) * w;
+      w = w === 9 ? 2 : w + 1;
+    }
+    const r = sum % 11;
+    return r < 2 ? 0 : 11 - r;
+  };
+  const d1 = dv(base);
+  const d2 = dv(base + d1);
+  return formatCnpj(`${base}${d1}${d2}`);
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** The database's own limit: single-row insert + commit, one at a time, for ~2 s. */
+async function rawInsertRate(h: DbHandle): Promise<number> {
+  await h.db.execute(sql`create table if not exists bench_raw (id serial primary key, v text)`);
+  const t0 = performance.now();
+  let n = 0;
+  while (performance.now() - t0 < 2000) {
+    await h.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into bench_raw (v) values ('x')`);
+    });
+    n++;
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
+
+/**
+ * N concurrent web-chat conversations through the whole pipeline, HTTP included (a real
+ * listening socket and fetch). Each conversation loops: full report with a photo → "sim" →
+ * status question → greeting, so requests, forwards-free paths and the summary all run.
+ */
+export async function runPipelineBench(
+  h: DbHandle,
+  label: string,
+  opts: { conversations: number; messages: number },
+): Promise<PipelineBenchResult> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'posvenda-bench-'));
+  try {
+    const n = opts.conversations;
+    const products = 'codigo;descricao;mascara;peso_kg;garantia_meses\n710001;PORTA GIRO 400X700;NOGAL 18MM;4,5;36\n';
+    let customers = 'codigo;nome;cnpj;telefone;email\n';
+    let invoices = 'numero;cliente;emissao;pedido;produto;mascara;quantidade\n';
+    for (let i = 0; i < n; i++) {
+      customers += `B${i};LOJA BENCH ${i} LTDA;${cnpjFor(i)};(54) 98${String(i).padStart(3, '0')}-0000;\n`;
+      invoices += `${500000 + i};B${i};01/10/2026;${900000 + i};710001;NOGAL 18MM;50\n`;
+    }
+    for (const [kind, csv] of [
+      ['products', products],
+      ['customers', customers],
+      ['invoices', invoices],
+    ] as const) {
+      await importCsv(h.db, kind, Buffer.from(csv), { defaultWarrantyMonths: 12 });
+    }
+    const raw = await rawInsertRate(h);
+
+    const log = pino({ level: 'silent' });
+    const store = new MediaStore(path.join(tmp, 'media'));
+    const today = () => '2026-11-29';
+    const engine = new ConversationEngine(h.db, store, understandRules, {
+      today,
+      defaultWarrantyMonths: 12,
+      assistanceDeadlineDays: 9,
+      maxAttachmentBytes: 10 * 1024 * 1024,
+      maxImagePixels: 50_000_000,
+      maxTextChars: 4000,
+    }, log);
+    const app = buildApp({
+      db: h.db,
+      engine,
+      store,
+      log,
+      today,
+      defaultWarrantyMonths: 12,
+      maxAttachmentBytes: 10 * 1024 * 1024,
+      deliver: () => {},
+      health: async () => ({ ok: true }),
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const photo = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#884422' } }).jpeg().toBuffer();
+
+    const script = (i: number, k: number) => {
+      switch (k % 4) {
+        case 0:
+          return {
+            text: `nf ${500000 + i} a porta 710001 chegou quebrada, 1 peça (${k})`,
+            attachments: [{ filename: 'f.jpg', contentType: 'image/jpeg', data: photo.toString('base64') }],
+          };
+        case 1:
+          return { text: 'sim' };
+        case 2:
+          return { text: 'alguma novidade da minha solicitação?' };
+        default:
+          return { text: 'oi' };
+      }
+    };
+    const latencies: number[] = [];
+    const perConv = Math.ceil(opts.messages / n);
+    global.gc?.();
+    const heapStart = process.memoryUsage().heapUsed;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        const from = `+5554980${String(i).padStart(3, '0')}0000`;
+        for (let k = 0; k < perConv; k++) {
+          const s = performance.now();
+          const res = await fetch(`${base}/api/webchat/messages`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ from, id: `b-${i}-${k}`, ...script(i, k) }),
+          });
+          if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+          await res.json();
+          latencies.push(performance.now() - s);
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    global.gc?.();
+    const mem = process.memoryUsage();
+    const created = await h.db.execute(sql`select count(*)::int as c from requests`);
+    await app.close();
+    latencies.sort((a, b) => a - b);
+    const mps = latencies.length / seconds;
+    const rows = Array.isArray(created) ? created : (created as { rows: { c: number }[] }).rows;
+    return {
+      label,
+      conversations: n,
+      messages: latencies.length,
+      seconds: Number(seconds.toFixed(2)),
+      messagesPerSec: Math.round(mps),
+      p50ms: Number(pct(latencies, 50).toFixed(1)),
+      p99ms: Number(pct(latencies, 99).toFixed(1)),
+      rawInsertsPerSec: Math.round(raw),
+      ratioToRaw: Number((mps / raw).toFixed(2)),
+      heapMbStart: Math.round(heapStart / 1e6),
+      heapMbEnd: Math.round(mem.heapUsed / 1e6),
+      rssMbEnd: Math.round(mem.rss / 1e6),
+      requestsCreated: Number((rows[0] as { c: number }).c),
+    };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
