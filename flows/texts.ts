@@ -74,7 +74,7 @@ export const T = {
       ? `Pode me enviar ${needs[0]}?`
       : `Pode me enviar ${joinPt(needs)}? Pode mandar tudo numa mensagem só.`,
   openingHelp:
-    'Para abrir uma assistência, me conte o que aconteceu. Para outros assuntos (andamento, Promob, montagem, financeiro ou falar com a equipe), é só dizer.',
+    'Para outros assuntos (andamento de uma solicitação, Promob, montagem, financeiro ou falar com a equipe), é só me dizer.',
   menu: 'Não entendi bem 🤔 Sobre o que você quer falar? Responda com o número ou o nome da opção.',
   menuAgain: 'Escolha uma das opções abaixo (pode responder só com o número).',
 
@@ -92,7 +92,8 @@ export const T = {
   invoiceFound: (nf: string, date: string) => `Encontrei a NF ${nf}, emitida em ${date}.`,
 
   // items
-  askItemPick: (nf: string) => `Qual peça da NF ${nf} está com problema? Responda com o número da opção e, se for mais de uma unidade, a quantidade.`,
+  askItemPick: (nf: string) =>
+    `Qual peça da NF ${nf} está com problema? Responda com o número da opção e, se for mais de uma unidade, a quantidade.`,
   itemNotOnInvoice: (code: string, nf: string) => `O produto ${code} não consta na NF ${nf}.`,
   itemDescriptionUnclear: (words: string) => `Não consegui identificar "${words}" entre os itens da nota.`,
   quantityTooHigh: (code: string, max: number) =>
@@ -123,7 +124,8 @@ export const T = {
   summaryTitle: 'Confere os dados da solicitação:',
   confirmQuestion: 'Está tudo certo? Posso registrar?',
   confirmQuestionCharged: 'Quer registrar mesmo assim?',
-  askWhatToFix: 'Tudo bem! O que precisa corrigir? Pode me mandar já o dado certo (nota, item, quantidade, motivo ou foto).',
+  askWhatToFix:
+    'Tudo bem! O que precisa corrigir? Pode me mandar já o dado certo (nota, item, quantidade, motivo ou foto).',
   submitted: (protocol: string, days: number, deadline: string) =>
     `Pronto! ✅ Solicitação registrada com o protocolo ${protocol}. A equipe analisa e te responde por aqui; nosso prazo é de ${days} dias (até ${deadline}).`,
   resubmitted: (protocol: string) =>
@@ -133,7 +135,8 @@ export const T = {
   nothingToCancel: 'Tudo bem! Se precisar de algo, é só chamar.',
 
   // status
-  statusNone: 'Não encontrei solicitações de assistência em aberto para a sua loja. Quer abrir uma nova? É só me contar o que aconteceu.',
+  statusNone:
+    'Não encontrei solicitações de assistência em aberto para a sua loja. Quer abrir uma nova? É só me contar o que aconteceu.',
   statusNotFoundRef: (ref: string) => `Não encontrei a solicitação ${ref} no cadastro da sua loja.`,
   statusLine: (protocol: string, nf: string, status: string, next: string, date: string) =>
     `• ${protocol} (NF ${nf}, aberta em ${date}): ${status}${next ? ` — ${next}` : ''}.`,

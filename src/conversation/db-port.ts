@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
-import { phoneMatchKeys } from '../domain/phone';
-import type { RequestStatus } from '../domain/request-status';
 import type { Tx } from '../db/client';
 import { insertRequest, resubmitRequest } from '../db/requests-repo';
 import { contacts, customers, forwards, invoiceItems, invoices, products, requests } from '../db/schema';
+import { phoneMatchKeys } from '../domain/phone';
+import type { RequestStatus } from '../domain/request-status';
 import type { ConversationPort, CustomerInfo, InvoiceInfo, NewForward, NewRequest, ProductInfo } from './port';
 
 /** Keys a channel address may be stored under in `contacts`. */

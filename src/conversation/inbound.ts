@@ -80,10 +80,18 @@ export class ConversationEngine {
       .select({ id: messages.id, conversationId: messages.conversationId, processedAt: messages.processedAt })
       .from(messages)
       .where(
-        and(eq(messages.channel, msg.channel), eq(messages.address, msg.address), eq(messages.externalId, msg.externalId)),
+        and(
+          eq(messages.channel, msg.channel),
+          eq(messages.address, msg.address),
+          eq(messages.externalId, msg.externalId),
+        ),
       );
     if (!prev?.processedAt) return null;
-    return { conversationId: prev.conversationId ?? '', replies: await this.repliesTo(this.db, prev.id), duplicate: true };
+    return {
+      conversationId: prev.conversationId ?? '',
+      replies: await this.repliesTo(this.db, prev.id),
+      duplicate: true,
+    };
   }
 
   private async repliesTo(db: Database | Tx, inboundId: number): Promise<Reply[]> {
@@ -96,11 +104,23 @@ export class ConversationEngine {
   }
 
   private async storePhotos(msg: Inbound) {
-    const accepted: { sha256: string; contentType: string; filename?: string; width: number; height: number; size: number; originalPath: string; thumbPath: string }[] = [];
+    const accepted: {
+      sha256: string;
+      contentType: string;
+      filename?: string;
+      width: number;
+      height: number;
+      size: number;
+      originalPath: string;
+      thumbPath: string;
+    }[] = [];
     let notImage = msg.refused?.notImage ?? 0;
     let tooLarge = msg.refused?.tooLarge ?? 0;
     for (const a of msg.attachments.slice(0, 10)) {
-      const check = await inspectImage(a.bytes, { maxBytes: this.opts.maxAttachmentBytes, maxPixels: this.opts.maxImagePixels });
+      const check = await inspectImage(a.bytes, {
+        maxBytes: this.opts.maxAttachmentBytes,
+        maxPixels: this.opts.maxImagePixels,
+      });
       if (!check.ok) {
         if (check.reason === 'too_large' || check.reason === 'too_many_pixels') tooLarge++;
         else notImage++;
@@ -145,7 +165,11 @@ export class ConversationEngine {
         direction: 'in',
         externalId: msg.externalId,
         text,
-        attachments: photos.accepted.map((p) => ({ sha256: p.sha256, contentType: p.contentType, filename: p.filename })),
+        attachments: photos.accepted.map((p) => ({
+          sha256: p.sha256,
+          contentType: p.contentType,
+          filename: p.filename,
+        })),
       })
       .onConflictDoNothing()
       .returning({ id: messages.id });
@@ -155,7 +179,11 @@ export class ConversationEngine {
         .select({ id: messages.id, conversationId: messages.conversationId })
         .from(messages)
         .where(
-          and(eq(messages.channel, msg.channel), eq(messages.address, msg.address), eq(messages.externalId, msg.externalId)),
+          and(
+            eq(messages.channel, msg.channel),
+            eq(messages.address, msg.address),
+            eq(messages.externalId, msg.externalId),
+          ),
         );
       return {
         conversationId: prev?.conversationId ?? '',
@@ -219,7 +247,9 @@ export class ConversationEngine {
         text: analysed,
         photos: photos.accepted.map((p) => p.sha256),
         refusedAttachments: photos.notImage,
-        tooLargeAttachments: photos.tooLarge + Math.max(0, msg.attachments.length - 10),
+        tooLargeAttachments: photos.tooLarge,
+        droppedAttachments: Math.max(0, msg.attachments.length - 10),
+        displayName: msg.displayName ?? endpoint.displayName ?? undefined,
       },
       port,
       this.understand,
@@ -229,10 +259,7 @@ export class ConversationEngine {
       .update(conversations)
       .set({ state: result.state, customerId: result.state.customerId ?? null, updatedAt: new Date() })
       .where(eq(conversations.id, conversationId));
-    await tx
-      .update(messages)
-      .set({ conversationId, processedAt: new Date() })
-      .where(eq(messages.id, inboundId));
+    await tx.update(messages).set({ conversationId, processedAt: new Date() }).where(eq(messages.id, inboundId));
     const outboxIds = await writeOutbound(tx, {
       conversationId,
       channel: msg.channel,
@@ -252,7 +279,14 @@ export class ConversationEngine {
  */
 export async function writeOutbound(
   tx: Tx | Database,
-  o: { conversationId: string | null; channel: string; address: string; replyToId?: number; author: string; replies: Reply[] },
+  o: {
+    conversationId: string | null;
+    channel: string;
+    address: string;
+    replyToId?: number;
+    author: string;
+    replies: Reply[];
+  },
 ): Promise<number[]> {
   const ids: number[] = [];
   for (const r of o.replies) {

@@ -108,10 +108,23 @@ export function readState(raw: unknown): ConvState {
 /** Put a resolved invoice (with its items) into a draft. */
 export function invoiceIntoDraft(
   d: Draft,
-  inv: { id: number; number: string; customerId: number; issueDate: string; orderNumber: string; items: NonNullable<Draft['invoiceItems']> },
+  inv: {
+    id: number;
+    number: string;
+    customerId: number;
+    issueDate: string;
+    orderNumber: string;
+    items: NonNullable<Draft['invoiceItems']>;
+  },
 ) {
   d.invoiceNumber = inv.number;
-  d.invoice = { id: inv.id, number: inv.number, customerId: inv.customerId, issueDate: inv.issueDate, orderNumber: inv.orderNumber };
+  d.invoice = {
+    id: inv.id,
+    number: inv.number,
+    customerId: inv.customerId,
+    issueDate: inv.issueDate,
+    orderNumber: inv.orderNumber,
+  };
   d.invoiceItems = inv.items.map((i) => ({ ...i }));
   d.invoiceNotFound = false;
 }

@@ -12,7 +12,14 @@ import {
 } from '../../flows/texts';
 import { formatCnpj } from '../domain/cnpj';
 import { addDays, formatDateBr, isInWarranty, warrantyUntil } from '../domain/warranty';
-import type { ExpectedSlot, Intent, ProductRef, ReasonCategory, Signals, UnderstandingContext } from '../understanding/signals';
+import type {
+  ExpectedSlot,
+  Intent,
+  ProductRef,
+  ReasonCategory,
+  Signals,
+  UnderstandingContext,
+} from '../understanding/signals';
 import type { ConversationPort, InvoiceInfo, ProductInfo } from './port';
 import { type ConvState, type Draft, type DraftItem, emptyDraft, initialState, invoiceIntoDraft } from './state';
 
@@ -25,6 +32,10 @@ export interface StepInput {
   refusedAttachments: number;
   /** Attachments refused because they are too large. */
   tooLargeAttachments: number;
+  /** Attachments over the per-message limit (ignored). */
+  droppedAttachments?: number;
+  /** The sender's name as the channel gives it (profile name, web chat form). */
+  displayName?: string;
 }
 
 export interface Reply {
@@ -147,6 +158,7 @@ class Turn {
   private attachmentNotes() {
     if (this.input.refusedAttachments > 0) this.notes.push(T.photoRefused(this.input.refusedAttachments));
     if (this.input.tooLargeAttachments > 0) this.notes.push(T.photoTooLarge);
+    if ((this.input.droppedAttachments ?? 0) > 0) this.notes.push(T.photoTooMany);
   }
 
   private hasSlotSignals(): boolean {
@@ -170,7 +182,8 @@ class Turn {
     const first = intents[0];
     if (first && first !== 'assistencia' && first !== 'montagem' && first !== 'cancelar') return first;
     if (first === 'montagem' && !damage) return 'montagem';
-    if (intents.includes('assistencia') || damage || this.sig.reason || this.sig.productRefs.length > 0) return 'assistencia';
+    if (intents.includes('assistencia') || damage || this.sig.reason || this.sig.productRefs.length > 0)
+      return 'assistencia';
     if (this.input.refusedAttachments > 0 || this.input.tooLargeAttachments > 0) return 'assistencia';
     return first;
   }
@@ -216,7 +229,8 @@ class Turn {
 
   private async greet() {
     const customer = this.s.customerId ? await this.port.customerById(this.s.customerId) : null;
-    this.notes.push(T.greeting(customer ? shortName(customer.name) : undefined));
+    const name = this.input.displayName?.trim() || (customer ? shortName(customer.name) : undefined);
+    this.notes.push(T.greeting(name ? titleCase(name) : undefined));
     const needs: string[] = [];
     if (!customer) needs.push(NEED_PHRASES.cnpj);
     needs.push(NEED_PHRASES.invoice, NEED_PHRASES.items, NEED_PHRASES.reason, NEED_PHRASES.photos);
@@ -288,7 +302,9 @@ class Turn {
     const customerId = this.s.customerId;
     const all = await this.port.requestsOfCustomer(customerId);
     const ref = this.sig.protocol ?? this.sig.orderNumber;
-    const chosen = ref ? all.filter((r) => r.protocol === ref || r.orderNumber === ref) : all.filter((r) => r.status !== 'closed');
+    const chosen = ref
+      ? all.filter((r) => r.protocol === ref || r.orderNumber === ref)
+      : all.filter((r) => r.status !== 'closed');
     if (ref && chosen.length === 0) this.notes.push(T.statusNotFoundRef(ref));
     else if (chosen.length === 0) this.notes.push(T.statusNone);
     else {
@@ -360,7 +376,8 @@ class Turn {
 
   private async applyIdentityAndInvoice(d: Draft) {
     if (this.s.customerId === undefined) await this.identify();
-    const nf = this.sig.invoiceNumbers.at(-1) ?? (this.s.expecting === 'invoice' ? bareNumber(this.input.text) : undefined);
+    const nf =
+      this.sig.invoiceNumbers.at(-1) ?? (this.s.expecting === 'invoice' ? bareNumber(this.input.text) : undefined);
     const customerId = this.s.customerId;
     if (nf && nf !== d.invoice?.number && customerId !== undefined) {
       // Another invoice: keep what the customer said about the parts, re-resolve against it.
@@ -437,7 +454,14 @@ class Turn {
     }
   }
 
-  private async resolveRef(d: Draft, ref: ProductRef): Promise<DraftItem | null> {
+  private async resolveRef(d: Draft, given: ProductRef): Promise<DraftItem | null> {
+    let ref = given;
+    if (!ref.code && ref.words && d.invoiceItems) {
+      // Words said before the invoice was known ("a porta branca"): match them against its items now.
+      const again = this.understand(ref.words, { expecting: 'items', invoiceItems: this.invoiceItemsHint() });
+      const found = again.productRefs.find((r) => r.code);
+      if (found) ref = { ...found, quantity: ref.quantity ?? found.quantity };
+    }
     if (!ref.code) {
       if (ref.words) this.notes.push(T.itemDescriptionUnclear(ref.words));
       return null;
@@ -568,7 +592,11 @@ class Turn {
       return;
     }
     if (needs.length === 1 && needs[0] === 'reason_category') {
-      this.ask(T.askReasonCategory, 'reason_category' as ExpectedSlot, REASON_CATEGORIES.map((c) => REASON_LABELS[c]));
+      this.ask(
+        T.askReasonCategory,
+        'reason_category' as ExpectedSlot,
+        REASON_CATEGORIES.map((c) => REASON_LABELS[c]),
+      );
       return;
     }
     const phrases = needs.map((n) => {
@@ -577,16 +605,24 @@ class Turn {
       return NEED_PHRASES[n as keyof typeof NEED_PHRASES];
     });
     const expecting: ExpectedSlot | undefined =
-      needs.length === 1 ? (({ cnpj: 'cnpj', invoice: 'invoice', items: 'items', reason: 'reason', photos: 'photos' }) as const)[
-        needs[0] as 'cnpj'
-      ] : needs[0] === 'cnpj' ? 'cnpj' : needs[0] === 'invoice' ? 'invoice' : undefined;
+      needs.length === 1
+        ? ({ cnpj: 'cnpj', invoice: 'invoice', items: 'items', reason: 'reason', photos: 'photos' } as const)[
+            needs[0] as 'cnpj'
+          ]
+        : needs[0] === 'cnpj'
+          ? 'cnpj'
+          : needs[0] === 'invoice'
+            ? 'invoice'
+            : undefined;
     this.ask(T.askNeeds(phrases), expecting);
   }
 
   private confirm(d: Draft, charged: boolean) {
     const lines: string[] = [T.summaryTitle];
     if (d.invoice) {
-      lines.push(`• NF ${d.invoice.number} (emitida em ${formatDateBr(d.invoice.issueDate)}, pedido ${d.invoice.orderNumber})`);
+      lines.push(
+        `• NF ${d.invoice.number} (emitida em ${formatDateBr(d.invoice.issueDate)}, pedido ${d.invoice.orderNumber})`,
+      );
     } else lines.push(`• NF ${d.invoiceNumber} (não localizada — a equipe confere)`);
     for (const i of d.items) {
       const w = i.warrantyUntil ? ` - garantia até ${formatDateBr(i.warrantyUntil)}` : '';
@@ -596,7 +632,9 @@ class Turn {
       lines.push(`• Motivo: ${REASON_LABELS[d.reason.category ?? 'industria']} — "${clip(d.reason.description, 200)}"`);
     }
     const fresh = d.photos.length - d.previousPhotos;
-    lines.push(`• Fotos: ${d.photos.length}${d.previousPhotos && fresh > 0 ? ` (${fresh} nova${fresh > 1 ? 's' : ''})` : ''}`);
+    lines.push(
+      `• Fotos: ${d.photos.length}${d.previousPhotos && fresh > 0 ? ` (${fresh} nova${fresh > 1 ? 's' : ''})` : ''}`,
+    );
     this.notes.push(lines.join('\n'));
     this.s.phase = 'confirming';
     this.ask(charged ? T.confirmQuestionCharged : T.confirmQuestion, 'confirm', [...CONFIRM_OPTIONS]);
@@ -679,6 +717,16 @@ function looksLikeBadCnpj(text: string): boolean {
 
 function shortName(name: string): string {
   return name.replace(/\b(LTDA|EIRELI|ME|EPP|S\.?A\.?)\b\.?/gi, '').trim();
+}
+
+/** "CASA NOVA PLANEJADOS" → "Casa Nova Planejados" (names typed in lower case stay readable too). */
+function titleCase(s: string): string {
+  return s
+    .toLowerCase()
+    .split(/\s+/)
+    .map((w) => (w.length > 2 || /^[a-z]$/.test(w) ? w.charAt(0).toUpperCase() + w.slice(1) : w))
+    .join(' ')
+    .slice(0, 40);
 }
 
 function lowerFirst(s: string): string {

@@ -71,7 +71,9 @@ export async function insertRequest(
     .returning({ id: requests.id });
   const id = row!.id;
   await writeItemsAndPhotos(tx, id, req, 1);
-  await tx.insert(requestEvents).values({ requestId: id, by: req.by, kind: 'status', toStatus: 'submitted', note: null });
+  await tx
+    .insert(requestEvents)
+    .values({ requestId: id, by: req.by, kind: 'status', toStatus: 'submitted', note: null });
   return { id, protocol };
 }
 
@@ -179,7 +181,11 @@ export async function requestsJson(db: Executor, ids: number[], today: string): 
     .innerJoin(customers, eq(customers.id, requests.customerId))
     .leftJoin(invoices, eq(invoices.id, requests.invoiceId))
     .where(inArray(requests.id, ids));
-  const items = await db.select().from(requestItems).where(inArray(requestItems.requestId, ids)).orderBy(asc(requestItems.id));
+  const items = await db
+    .select()
+    .from(requestItems)
+    .where(inArray(requestItems.requestId, ids))
+    .orderBy(asc(requestItems.id));
   const photos = await db
     .select({ p: requestPhotos, contentType: media.contentType })
     .from(requestPhotos)

@@ -25,15 +25,19 @@ const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'dat
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export const customers = pgTable('customers', {
-  id: serial('id').primaryKey(),
-  code: text('code').notNull().unique(),
-  name: text('name').notNull(),
-  /** 14 digits. */
-  cnpj: text('cnpj').notNull(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-}, (t) => [index('customers_cnpj_idx').on(t.cnpj)]);
+export const customers = pgTable(
+  'customers',
+  {
+    id: serial('id').primaryKey(),
+    code: text('code').notNull().unique(),
+    name: text('name').notNull(),
+    /** 14 digits. */
+    cnpj: text('cnpj').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('customers_cnpj_idx').on(t.cnpj)],
+);
 
 /** A way to reach a customer: E.164 phone, lower-case e-mail, or a channel id (`telegram:123`). */
 export const contacts = pgTable(
@@ -361,4 +365,3 @@ export const settings = pgTable('settings', {
   value: jsonb('value').notNull(),
   updatedAt: updatedAt(),
 });
-

@@ -44,4 +44,11 @@ export function canTransition(from: RequestStatus, to: RequestStatus): boolean {
 }
 
 /** Statuses that still count as "open" for the customer (status questions, SLA). */
-export const OPEN_STATUSES: readonly RequestStatus[] = ['submitted', 'returned', 'accepted', 'charged', 'imported', 'released'];
+export const OPEN_STATUSES: readonly RequestStatus[] = [
+  'submitted',
+  'returned',
+  'accepted',
+  'charged',
+  'imported',
+  'released',
+];

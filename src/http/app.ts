@@ -118,7 +118,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.get('/chat', (_req, reply) =>
     reply
       .type('text/html; charset=utf-8')
-      .header('Content-Security-Policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'unsafe-inline'; script-src 'unsafe-inline'")
+      .header(
+        'Content-Security-Policy',
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
+      )
       .send(chatPage),
   );
 

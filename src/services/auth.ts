@@ -44,7 +44,9 @@ export async function createToken(db: Database, role: Role, name?: string): Prom
 
 /** Revoke by id or by the token itself. Returns how many were revoked. */
 export async function revokeToken(db: Database, idOrToken: string): Promise<number> {
-  const where = /^\d+$/.test(idOrToken) ? eq(apiTokens.id, Number(idOrToken)) : eq(apiTokens.tokenHash, hashToken(idOrToken));
+  const where = /^\d+$/.test(idOrToken)
+    ? eq(apiTokens.id, Number(idOrToken))
+    : eq(apiTokens.tokenHash, hashToken(idOrToken));
   const rows = await db
     .update(apiTokens)
     .set({ revokedAt: new Date() })
@@ -87,7 +89,12 @@ export async function createUser(
   if (password.length < 8) throw new Error('password must have at least 8 characters');
   const [row] = await db
     .insert(users)
-    .values({ email: u.email.trim().toLowerCase(), name: u.name, role: u.role, passwordHash: await hashPassword(password) })
+    .values({
+      email: u.email.trim().toLowerCase(),
+      name: u.name,
+      role: u.role,
+      passwordHash: await hashPassword(password),
+    })
     .returning({ id: users.id });
   return { id: row!.id, password, generated };
 }

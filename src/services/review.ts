@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { T } from '../../flows/texts';
-import { writeOutbound } from '../conversation/inbound';
 import { dbPort } from '../conversation/db-port';
+import { writeOutbound } from '../conversation/inbound';
 import { type ConvState, invoiceIntoDraft, readState } from '../conversation/state';
 import type { Database, Tx } from '../db/client';
 import { setRequestStatus } from '../db/requests-repo';
@@ -31,7 +31,15 @@ export async function decide(
     const from = req.status as RequestStatus;
     const to = DECISION_TARGET[decision];
     if (!canTransition(from, to)) throw new ClientError(409, `cannot ${decision} a request that is ${from}`);
-    await setRequestStatus(tx, req.id, from, to, by, text || null, decision === 'return' ? { returnMessage: text } : {});
+    await setRequestStatus(
+      tx,
+      req.id,
+      from,
+      to,
+      by,
+      text || null,
+      decision === 'return' ? { returnMessage: text } : {},
+    );
 
     const customerText = {
       accept: () => T.decisionAccepted(req.protocol) + (text ? `\n${text}` : ''),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import sharp from 'sharp';
@@ -31,7 +31,7 @@ export interface PipelineBenchResult {
 
 /** A valid CNPJ from a 12-digit base (check digits computed). */
 function cnpjFor(n: number): string {
-  const base = String(10_000_000 + n).padStart(8, '0') + '0001';
+  const base = `${String(10_000_000 + n).padStart(8, '0')}0001`;
   const dv = (b: string) => {
     let sum = 0;
     let w = 2;
@@ -97,14 +97,20 @@ export async function runPipelineBench(
     const log = pino({ level: 'silent' });
     const store = new MediaStore(path.join(tmp, 'media'));
     const today = () => '2026-11-29';
-    const engine = new ConversationEngine(h.db, store, understandRules, {
-      today,
-      defaultWarrantyMonths: 12,
-      assistanceDeadlineDays: 9,
-      maxAttachmentBytes: 10 * 1024 * 1024,
-      maxImagePixels: 50_000_000,
-      maxTextChars: 4000,
-    }, log);
+    const engine = new ConversationEngine(
+      h.db,
+      store,
+      understandRules,
+      {
+        today,
+        defaultWarrantyMonths: 12,
+        assistanceDeadlineDays: 9,
+        maxAttachmentBytes: 10 * 1024 * 1024,
+        maxImagePixels: 50_000_000,
+        maxTextChars: 4000,
+      },
+      log,
+    );
     const app = buildApp({
       db: h.db,
       engine,
@@ -118,7 +124,9 @@ export async function runPipelineBench(
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    const photo = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#884422' } }).jpeg().toBuffer();
+    const photo = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#884422' } })
+      .jpeg()
+      .toBuffer();
 
     const script = (i: number, k: number) => {
       switch (k % 4) {

@@ -12,6 +12,7 @@ import { type DbHandle, migrate, openPglite } from '../../src/db/client';
 import { openTestDb } from '../support/db';
 import { runImportBench } from './import-bench';
 import { runPipelineBench } from './pipeline-bench';
+import { runUnderstandingBench } from './understanding-bench';
 
 const pgUrl = process.env.DATABASE_URL;
 const messages = Number(process.env.BENCH_MESSAGES ?? 10_000);
@@ -35,6 +36,9 @@ async function main() {
   if (pgUrl) kinds.push(['postgres', () => openTestDb('postgres')]);
   else console.log('PostgreSQL benchmarks skipped: DATABASE_URL is not set.');
   const results: Record<string, unknown>[] = [];
+  const u = runUnderstandingBench();
+  console.log(JSON.stringify({ bench: 'understanding', ...u }));
+  results.push({ bench: 'understanding', label: 'rules', ...u });
   for (const [label, open] of kinds) {
     const h = await open();
     try {

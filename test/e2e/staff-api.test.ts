@@ -1,6 +1,6 @@
 import { createToken, revokeToken } from '../../src/services/auth';
-import { dbKinds } from '../support/db';
 import { startTestApp, type TestApp } from '../support/app';
+import { dbKinds } from '../support/db';
 
 /** Bearer auth and roles exactly as CONTRACT §4 says: none/wrong/revoked → 401, wrong role → 403. */
 describe.each(dbKinds())('staff API on %s', (kind) => {
@@ -10,7 +10,14 @@ describe.each(dbKinds())('staff API on %s', (kind) => {
   }, 90_000);
   afterAll(() => t?.close());
 
-  const reads = ['/api/requests', '/api/requests?status=submitted&q=88001', '/api/forwards', '/api/forwards?team=finance', '/api/customers/L100', '/api/invoices/88001'];
+  const reads = [
+    '/api/requests',
+    '/api/requests?status=submitted&q=88001',
+    '/api/forwards',
+    '/api/forwards?team=finance',
+    '/api/customers/L100',
+    '/api/invoices/88001',
+  ];
 
   it('401 without a token, with a wrong one, and with a revoked one', async () => {
     for (const url of reads) {
@@ -45,11 +52,9 @@ describe.each(dbKinds())('staff API on %s', (kind) => {
   });
 
   it('gives the invoice with per-item warranty', async () => {
-    const res = await t.api<{ items: { productCode: string; warrantyUntil: string; inWarranty: boolean; weightKg: number }[] }>(
-      'GET',
-      '/api/invoices/00088002',
-      await t.token('commercial'),
-    );
+    const res = await t.api<{
+      items: { productCode: string; warrantyUntil: string; inWarranty: boolean; weightKg: number }[];
+    }>('GET', '/api/invoices/00088002', await t.token('commercial'));
     expect(res.status).toBe(200);
     expect(res.json.items).toEqual([
       expect.objectContaining({ productCode: '520031', warrantyUntil: '2025-03-15', inWarranty: false, weightKg: 32 }),
@@ -58,7 +63,9 @@ describe.each(dbKinds())('staff API on %s', (kind) => {
 
   it('answers JSON errors, never stack traces', async () => {
     const tok = await t.token('manager');
-    const bad = await t.api<{ error: string }>('POST', '/api/requests/AT-000001/decision', tok, { decision: 'approve-all' });
+    const bad = await t.api<{ error: string }>('POST', '/api/requests/AT-000001/decision', tok, {
+      decision: 'approve-all',
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.error).toMatch(/decision/);
     const missing = await t.api<{ error: string }>('GET', '/api/customers/NOPE', tok);

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { conversations, messages, requestEvents } from '../../src/db/schema';
-import { dbKinds } from '../support/db';
 import { photo, startTestApp, type TestApp } from '../support/app';
+import { dbKinds } from '../support/db';
 
 /** Inbox dedup and per-address ordering (ARCHITECTURE: path of one message). */
 describe.each(dbKinds())('web chat delivery guarantees on %s', (kind) => {
@@ -48,7 +48,11 @@ describe.each(dbKinds())('web chat delivery guarantees on %s', (kind) => {
   it('keeps ten photos sent within 250 ms, in order, in one conversation', async () => {
     const from = '+5511977665544';
     const photos = await Promise.all(Array.from({ length: 10 }, () => photo()));
-    await Promise.all(photos.map((ph, i) => new Promise((r) => setTimeout(r, i * 25)).then(() => t.say(from, '', { photos: [ph], id: `p${i}` }))));
+    await Promise.all(
+      photos.map((ph, i) =>
+        new Promise((r) => setTimeout(r, i * 25)).then(() => t.say(from, '', { photos: [ph], id: `p${i}` })),
+      ),
+    );
     const rows = await t.handle.db.select().from(messages).where(eq(messages.address, from));
     const inbound = rows.filter((r) => r.direction === 'in').sort((a, b) => a.id - b.id);
     expect(inbound.map((r) => r.externalId)).toEqual(photos.map((_, i) => `p${i}`));

@@ -1,6 +1,6 @@
 import type { RequestJson } from '../../src/db/requests-repo';
-import { dbKinds } from '../support/db';
 import { photo, said, startTestApp, type TestApp } from '../support/app';
+import { dbKinds } from '../support/db';
 
 /*
  * Transcript tests through the web chat HTTP API (CONTRACT §3-4), on every database kind.
@@ -26,9 +26,13 @@ describe.each(dbKinds())('web chat intake on %s', (kind) => {
   const lastProtocol = (replies: { text: string }[]) => /AT-\d{6}/.exec(said(replies))?.[0];
 
   it('takes everything from one message with a photo, confirms and submits', async () => {
-    const r1 = await t.say(L100, 'boa tarde, NF 88001 a porta basculante 410100 chegou amassada, caixa rasgada. 2 portas', {
-      photos: [await photo()],
-    });
+    const r1 = await t.say(
+      L100,
+      'boa tarde, NF 88001 a porta basculante 410100 chegou amassada, caixa rasgada. 2 portas',
+      {
+        photos: [await photo()],
+      },
+    );
     const text = said(r1);
     expect(text).toMatch(/88001/);
     expect(text).toMatch(/410100.*qtd: 2/);
@@ -57,7 +61,9 @@ describe.each(dbKinds())('web chat intake on %s', (kind) => {
     const q = said(r1);
     for (const word of ['nota fiscal', 'código', 'quantidade', 'o que aconteceu', 'foto']) expect(q).toContain(word);
     expect(q).not.toMatch(/CNPJ/);
-    const r2 = await t.say(from, 'nf 88003, prateleira 520048 veio com furação errada, 1 unidade', { photos: [await photo(), await photo()] });
+    const r2 = await t.say(from, 'nf 88003, prateleira 520048 veio com furação errada, 1 unidade', {
+      photos: [await photo(), await photo()],
+    });
     expect(said(r2)).toMatch(/Posso registrar\?/);
     const r3 = await t.say(from, '1');
     const req = (await requests()).find((r) => r.protocol === lastProtocol(r3))!;
@@ -83,9 +89,13 @@ describe.each(dbKinds())('web chat intake on %s', (kind) => {
 
   it('handles two items, and an NF correction', async () => {
     const from = '(54) 99911-0001';
-    const r1 = await t.say(from, 'oi, a nota 88002 tem 2 frentes de gaveta 410117 e 1 dobradiça 930011 com defeito de fabrica', {
-      photos: [await photo()],
-    });
+    const r1 = await t.say(
+      from,
+      'oi, a nota 88002 tem 2 frentes de gaveta 410117 e 1 dobradiça 930011 com defeito de fabrica',
+      {
+        photos: [await photo()],
+      },
+    );
     expect(said(r1)).toMatch(/Não encontrei a nota fiscal 88002|não consta/i);
     const r2 = await t.say(from, 'na verdade é a nota 88001');
     const text = said(r2);
@@ -132,7 +142,10 @@ describe.each(dbKinds())('web chat intake on %s', (kind) => {
   });
 
   it('identifies an unknown contact by CNPJ + NF, then links the contact', async () => {
-    const r1 = await t.say(UNKNOWN, 'sou montador da espaco decor, nf 88003 a lateral 410124 veio empenada de fabrica, 1 peça');
+    const r1 = await t.say(
+      UNKNOWN,
+      'sou montador da espaco decor, nf 88003 a lateral 410124 veio empenada de fabrica, 1 peça',
+    );
     const q = said(r1);
     expect(q).toMatch(/CNPJ/);
     expect(q).toMatch(/foto/);
@@ -178,23 +191,41 @@ describe.each(dbKinds())('web chat intake on %s', (kind) => {
 
   it('routes Promob, assembly, person and finance messages to teams, creating no request', async () => {
     const before = (await requests()).length;
-    await t.say('contato@artemoveis.com.br', 'Como atualizo a biblioteca de vocês no Promob? dá catálogo desatualizado');
+    await t.say(
+      'contato@artemoveis.com.br',
+      'Como atualizo a biblioteca de vocês no Promob? dá catálogo desatualizado',
+    );
     await t.say(L200, 'qual a altura certa pra instalar o aereo? nao achei no manual');
     await t.say('casaecia@gmail.com', 'preciso falar com alguém da assistência, podem me ligar?');
     const fin = await t.say('casaecia@gmail.com', 'a assistencia cobrada ja ta paga, pedido 70004. podem liberar?');
     expect(said(fin)).toMatch(/financeiro/);
     expect(said(fin)).toContain('70004');
-    const fw = (await t.api<{ items: { team: string; question: string; orderNumber: string | null }[] }>('GET', '/api/forwards', manager))
-      .json.items;
+    const fw = (
+      await t.api<{ items: { team: string; question: string; orderNumber: string | null }[] }>(
+        'GET',
+        '/api/forwards',
+        manager,
+      )
+    ).json.items;
     // "Como atualizo…" is a how-to: training or projects are both right for Promob.
-    expect(fw.map((f) => f.team.replace('training', 'projects')).sort()).toEqual(['assistance', 'assistance', 'finance', 'projects']);
+    expect(fw.map((f) => f.team.replace('training', 'projects')).sort()).toEqual([
+      'assistance',
+      'assistance',
+      'finance',
+      'projects',
+    ]);
     expect(fw.find((f) => f.team === 'finance')?.orderNumber).toBe('70004');
     expect((await requests()).length).toBe(before);
   });
 
   it('sends the team’s answer to the customer’s web chat', async () => {
-    const fw = (await t.api<{ items: { id: number; team: string; contact: string; intent: string }[] }>('GET', '/api/forwards', manager)).json
-      .items.find((f) => f.intent === 'promob')!;
+    const fw = (
+      await t.api<{ items: { id: number; team: string; contact: string; intent: string }[] }>(
+        'GET',
+        '/api/forwards',
+        manager,
+      )
+    ).json.items.find((f) => f.intent === 'promob')!;
     const res = await t.api('POST', `/api/forwards/${fw.id}/answer`, await t.token(fw.team as 'projects'), {
       text: 'Baixe a biblioteca nova no portal.',
     });
@@ -210,7 +241,9 @@ describe.each(dbKinds())('web chat intake on %s', (kind) => {
   });
 
   it('returns a request for correction; the customer resubmits the same protocol', async () => {
-    const r1 = await t.say(L200, 'nf 88003 a prateleira 520048 veio com a furação errada, 1 un', { photos: [await photo()] });
+    const r1 = await t.say(L200, 'nf 88003 a prateleira 520048 veio com a furação errada, 1 un', {
+      photos: [await photo()],
+    });
     expect(said(r1)).toMatch(/Posso registrar/);
     const protocol = lastProtocol(await t.say(L200, 'sim'))!;
     const assistant = await t.token('assistant');
@@ -230,7 +263,9 @@ describe.each(dbKinds())('web chat intake on %s', (kind) => {
     expect(req.round).toBe(2);
     expect(req.photos).toHaveLength(2);
     expect(req.history.map((h) => h.status)).toEqual(['submitted', 'returned', 'submitted']);
-    const acc = await t.api<RequestJson>('POST', `/api/requests/${protocol}/decision`, assistant, { decision: 'accept' });
+    const acc = await t.api<RequestJson>('POST', `/api/requests/${protocol}/decision`, assistant, {
+      decision: 'accept',
+    });
     expect(acc.json.status).toBe('accepted');
     expect((await t.inbox(L200)).at(-1)?.text).toMatch(/aprovada/);
   });

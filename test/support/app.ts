@@ -27,8 +27,17 @@ export interface TestApp {
   engine: ConversationEngine;
   token(role: Role): Promise<string>;
   /** POST a web chat message; returns the replies. */
-  say(from: string, text: string, opts?: { photos?: Buffer[]; id?: string; files?: { data: Buffer; filename: string; contentType: string }[] }): Promise<ChatReply[]>;
-  api<T = unknown>(method: 'GET' | 'POST', url: string, token: string, body?: unknown): Promise<{ status: number; json: T }>;
+  say(
+    from: string,
+    text: string,
+    opts?: { photos?: Buffer[]; id?: string; files?: { data: Buffer; filename: string; contentType: string }[] },
+  ): Promise<ChatReply[]>;
+  api<T = unknown>(
+    method: 'GET' | 'POST',
+    url: string,
+    token: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: T }>;
   /** Raw HTTP against the listening app. */
   http(
     method: string,
@@ -111,8 +120,16 @@ export async function startTestApp(kind: DbKind): Promise<TestApp> {
     },
     async say(from, text, opts = {}) {
       const attachments = [
-        ...(opts.photos ?? []).map((p, i) => ({ filename: `foto${i}.jpg`, contentType: 'image/jpeg', data: p.toString('base64') })),
-        ...(opts.files ?? []).map((f) => ({ filename: f.filename, contentType: f.contentType, data: f.data.toString('base64') })),
+        ...(opts.photos ?? []).map((p, i) => ({
+          filename: `foto${i}.jpg`,
+          contentType: 'image/jpeg',
+          data: p.toString('base64'),
+        })),
+        ...(opts.files ?? []).map((f) => ({
+          filename: f.filename,
+          contentType: f.contentType,
+          data: f.data.toString('base64'),
+        })),
       ];
       const res = await http('POST', '/api/webchat/messages', {
         body: { from, text, id: opts.id ?? `t-${++seq}-${Date.now()}`, attachments },
@@ -142,7 +159,12 @@ let photoSeq = 0;
 export async function photo(): Promise<Buffer> {
   photoSeq++;
   return sharp({
-    create: { width: 64, height: 48, channels: 3, background: { r: (photoSeq * 37) % 256, g: (photoSeq * 91) % 256, b: 120 } },
+    create: {
+      width: 64,
+      height: 48,
+      channels: 3,
+      background: { r: (photoSeq * 37) % 256, g: (photoSeq * 91) % 256, b: 120 },
+    },
   })
     .jpeg()
     .toBuffer();

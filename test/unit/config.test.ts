@@ -3,14 +3,24 @@ import { ConfigError, parseConfig } from '../../src/config';
 describe('config', () => {
   it('has defaults for everything', () => {
     const c = parseConfig({});
-    expect(c).toMatchObject({ PORT: 3000, DEFAULT_WARRANTY_MONTHS: 12, DAILY_WEIGHT_CAP_KG: 400, ASSISTANCE_DEADLINE_DAYS: 9 });
+    expect(c).toMatchObject({
+      PORT: 3000,
+      DEFAULT_WARRANTY_MONTHS: 12,
+      DAILY_WEIGHT_CAP_KG: 400,
+      ASSISTANCE_DEADLINE_DAYS: 9,
+    });
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.DATA_DIR).toMatch(/data$/);
   });
   it('names every bad variable at once and never prints values', () => {
     let err: unknown;
     try {
-      parseConfig({ PORT: 'abc', DATABASE_URL: 'mysql://secret-password@x', DAILY_WEIGHT_CAP_KG: '-5', IMAP_SECURE: 'maybe' });
+      parseConfig({
+        PORT: 'abc',
+        DATABASE_URL: 'mysql://secret-password@x',
+        DAILY_WEIGHT_CAP_KG: '-5',
+        IMAP_SECURE: 'maybe',
+      });
     } catch (e) {
       err = e;
     }

@@ -121,7 +121,7 @@ const CATEGORY_CUES: Record<ReasonCategory, Cue[]> = {
 const CATEGORIES = Object.keys(CATEGORY_CUES) as ReasonCategory[];
 
 /** The category the words point to, when one clearly leads. */
-export function reasonCategoryOf(text: string): ReasonCategory | undefined {
+function reasonCategoryOf(text: string): ReasonCategory | undefined {
   const scores = CATEGORIES.map((c) => ({ c, s: scoreCues(text, CATEGORY_CUES[c]) })).sort((a, b) => b.s - a.s);
   const [first, second] = scores;
   if (!first || first.s < 1.5 || (second && first.s === second.s)) return undefined;

@@ -15,7 +15,7 @@ export function scoreCues(text: string, cues: readonly Cue[]): number {
  * Damage and defect words in any form: what makes a message an assistance report and what the
  * reason description is cut around.
  */
-export const PROBLEM_CUES: readonly RegExp[] = [
+const PROBLEM_CUES: readonly RegExp[] = [
   /\b(quebr|trinc|rach|risc|arranh|amass|lasc|empen|entort|descasc|descol|desplac|estuf|inchad|inchou|manch|bolha|defeit|avari|danific|estrag|estour|estilha|desalinh|emperr|travand|mof|podre|rasgad|molhad|batid|furad|solta|soltou|soltand|torto|torta|tortos|tortas|roeu|caiu|cairam|derrub)\w*/,
   /\b(falt(ou|ando|a|am|aram|ava)|nao veio|nao vieram|a menos)\b/,
   /\b(veio|vieram|vem|chegou|chegaram|esta|estao|estava|ficou|ficaram) sem (o|a|os|as)?\b/,

@@ -35,7 +35,7 @@ function quantityWordBefore(tokens: Token[], j: number): boolean {
 }
 
 /** Value of a token as a small count: digits or a number word. */
-export function countOf(t: Token | undefined, claims: Claims, index: number): number | undefined {
+function countOf(t: Token | undefined, claims: Claims, index: number): number | undefined {
   if (!t || claims.has(index)) return undefined;
   let v: number | undefined;
   if (t.kind === 'number') v = Number(t.norm);

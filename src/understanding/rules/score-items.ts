@@ -26,7 +26,7 @@ const UNIT_RE = /^(\d+(?:\.\d+)?)(mm|cm|m|°|graus?)$/;
  * Weights: the item's first word is its type (PORTA, GAVETEIRO) and says most; other description
  * words and measures are strong; mask colours help; thickness (15MM) barely, since most items share it.
  */
-export function itemFeatures(item: InvoiceItemHint): Feature[] {
+function itemFeatures(item: InvoiceItemHint): Feature[] {
   const features: Feature[] = [];
   const describe = (text: string, isMask: boolean) => {
     let firstAlpha = true;

@@ -1,15 +1,7 @@
-import type { Claims, Token } from './types';
+import type { Token } from './types';
 
 /** Significant digits of a number token ("000123" → "123"). */
 export const significantDigits = (t: Token): string => t.norm.replace(/^0+/, '');
-
-/** True for a plain integer token not yet used by another parser. */
-export function isFreeNumber(tokens: Token[], i: number, claims: Claims): boolean {
-  return tokens[i]?.kind === 'number' && !claims.has(i);
-}
-
-/** Integer value of a plain number token, or NaN. */
-export const numberValue = (t: Token | undefined): number => (t?.kind === 'number' ? Number(t.norm) : Number.NaN);
 
 /** Sentence-ending punctuation: quantities and keywords do not reach across it. */
 export const isSentenceBreak = (t: Token | undefined): boolean =>
@@ -33,7 +25,3 @@ export function keywordBefore(
   }
   return false;
 }
-
-/** True when every token of the message is a number/number-like token or punctuation. */
-export const onlyNumbersAndPunct = (tokens: Token[]): boolean =>
-  tokens.length > 0 && tokens.every((t) => t.kind !== 'word' && t.kind !== 'alnum');
