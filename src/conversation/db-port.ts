@@ -52,24 +52,22 @@ export function dbPort(tx: Tx, ctx: PortContext): ConversationPort {
       return c ? customerInfo(c) : null;
     },
     async invoiceOfCustomer(customerId, number): Promise<InvoiceInfo | null> {
-      const [inv] = await tx
-        .select()
+      const rows = await tx
+        .select({ inv: invoices, i: invoiceItems, p: products })
         .from(invoices)
-        .where(and(eq(invoices.number, number), eq(invoices.customerId, customerId)));
-      if (!inv) return null;
-      const items = await tx
-        .select({ i: invoiceItems, p: products })
-        .from(invoiceItems)
+        .innerJoin(invoiceItems, eq(invoiceItems.invoiceId, invoices.id))
         .innerJoin(products, eq(products.id, invoiceItems.productId))
-        .where(eq(invoiceItems.invoiceId, inv.id))
+        .where(and(eq(invoices.number, number), eq(invoices.customerId, customerId)))
         .orderBy(asc(invoiceItems.id));
+      const inv = rows[0]?.inv;
+      if (!inv) return null;
       return {
         id: inv.id,
         number: inv.number,
         customerId: inv.customerId,
         issueDate: inv.issueDate,
         orderNumber: inv.orderNumber,
-        items: items.map(({ i, p }) => ({
+        items: rows.map(({ i, p }) => ({
           productId: p.id,
           code: p.code,
           mask: p.mask,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database, Tx } from '../db/client';
+import { rowsOf } from '../db/requests-repo';
 import { conversations, endpoints, media, messages, outbox } from '../db/schema';
 import { inspectImage, type MediaStore } from '../media';
 import { dbPort } from './db-port';
@@ -65,33 +66,11 @@ export class ConversationEngine {
     const key = `${msg.channel}\u0000${msg.address}`;
     // In-process order per address; the endpoint row lock does the same across processes.
     return this.mutex.run(key, async () => {
-      const earlier = await this.previousResult(msg);
-      if (earlier) return earlier;
       const photos = await this.storePhotos(msg);
       const result = await this.db.transaction((tx) => this.process(tx as Tx, msg, photos));
       if (result.outboxIds.length) this.onOutbox(result.outboxIds);
       return { conversationId: result.conversationId, replies: result.replies, duplicate: result.duplicate };
     });
-  }
-
-  /** A message already processed: the same replies again, nothing new. */
-  private async previousResult(msg: Inbound): Promise<HandleResult | null> {
-    const [prev] = await this.db
-      .select({ id: messages.id, conversationId: messages.conversationId, processedAt: messages.processedAt })
-      .from(messages)
-      .where(
-        and(
-          eq(messages.channel, msg.channel),
-          eq(messages.address, msg.address),
-          eq(messages.externalId, msg.externalId),
-        ),
-      );
-    if (!prev?.processedAt) return null;
-    return {
-      conversationId: prev.conversationId ?? '',
-      replies: await this.repliesTo(this.db, prev.id),
-      duplicate: true,
-    };
   }
 
   private async repliesTo(db: Database | Tx, inboundId: number): Promise<Reply[]> {
@@ -145,36 +124,52 @@ export class ConversationEngine {
   }
 
   private async process(tx: Tx, msg: Inbound, photos: Awaited<ReturnType<ConversationEngine['storePhotos']>>) {
-    await tx
-      .insert(endpoints)
-      .values({ channel: msg.channel, address: msg.address, displayName: msg.displayName })
-      .onConflictDoNothing();
-    const [endpoint] = await tx
-      .select()
-      .from(endpoints)
-      .where(and(eq(endpoints.channel, msg.channel), eq(endpoints.address, msg.address)))
-      .for('update');
-    if (!endpoint) throw new Error('endpoint vanished');
-
     const text = msg.text.slice(0, 100_000);
-    const inserted = await tx
-      .insert(messages)
-      .values({
-        channel: msg.channel,
-        address: msg.address,
-        direction: 'in',
-        externalId: msg.externalId,
-        text,
-        attachments: photos.accepted.map((p) => ({
-          sha256: p.sha256,
-          contentType: p.contentType,
-          filename: p.filename,
-        })),
-      })
-      .onConflictDoNothing()
-      .returning({ id: messages.id });
-    if (inserted.length === 0) {
-      // Redelivered while we waited for the lock: the first delivery's replies stand.
+    const attachments = photos.accepted.map((p) => ({
+      sha256: p.sha256,
+      contentType: p.contentType,
+      filename: p.filename,
+    }));
+    // One statement: upsert and lock the address's row (ON CONFLICT DO UPDATE takes the row lock, so every
+    // message of this address waits here until the previous one committed), then store the message in the
+    // inbox (a redelivery conflicts and inserts nothing). Fewer round trips matter: see docs/decisions.md.
+    const locked = rowsOf(
+      await tx.execute(sql`
+        with e as (
+          insert into ${endpoints} (channel, address, display_name)
+          values (${msg.channel}, ${msg.address}, ${msg.displayName ?? null})
+          on conflict (channel, address) do update
+            set updated_at = now(), display_name = coalesce(excluded.display_name, ${endpoints}.display_name)
+          returning id, current_conversation_id, display_name
+        ), m as (
+          insert into ${messages} (conversation_id, channel, address, direction, external_id, text, attachments, processed_at)
+          select e.current_conversation_id, ${msg.channel}, ${msg.address}, 'in', ${msg.externalId}, ${text},
+                 ${JSON.stringify(attachments)}::jsonb, now()
+          from e
+          on conflict (channel, address, external_id) do nothing
+          returning id
+        )${
+          photos.accepted.length
+            ? sql`, md as (
+          insert into ${media} (sha256, content_type, size_bytes, width, height, original_path, thumb_path)
+          values ${sql.join(
+            photos.accepted.map(
+              (p) =>
+                sql`(${p.sha256}, ${p.contentType}, ${p.size}, ${p.width}, ${p.height}, ${p.originalPath}, ${p.thumbPath})`,
+            ),
+            sql`, `,
+          )}
+          on conflict (sha256) do nothing
+        )`
+            : sql``
+        }
+        select e.id as endpoint_id, e.current_conversation_id, e.display_name, (select id from m) as inbound_id from e`),
+    )[0];
+    if (!locked) throw new Error('endpoint upsert returned nothing');
+    const endpointId = Number(locked.endpoint_id);
+    const endpointName = typeof locked.display_name === 'string' ? locked.display_name : undefined;
+    if (locked.inbound_id === null || locked.inbound_id === undefined) {
+      // A redelivery: the first delivery (committed before we got the lock) answered it already.
       const [prev] = await tx
         .select({ id: messages.id, conversationId: messages.conversationId })
         .from(messages)
@@ -192,29 +187,18 @@ export class ConversationEngine {
         outboxIds: [],
       };
     }
-    const inboundId = inserted[0]!.id;
+    const inboundId = Number(locked.inbound_id);
 
-    for (const p of photos.accepted) {
-      await tx
-        .insert(media)
-        .values({
-          sha256: p.sha256,
-          contentType: p.contentType,
-          sizeBytes: p.size,
-          width: p.width,
-          height: p.height,
-          originalPath: p.originalPath,
-          thumbPath: p.thumbPath,
-        })
-        .onConflictDoNothing();
-    }
-
-    let conversationId = endpoint.currentConversationId;
+    // Read the state only now, holding the lock: this statement sees the previous message's commit.
+    let conversationId = typeof locked.current_conversation_id === 'string' ? locked.current_conversation_id : null;
     let rawState: unknown = null;
     if (conversationId) {
-      const [conv] = await tx.select().from(conversations).where(eq(conversations.id, conversationId));
-      rawState = conv?.state ?? null;
-      if (!conv) conversationId = null;
+      const [conv] = await tx
+        .select({ state: conversations.state })
+        .from(conversations)
+        .where(eq(conversations.id, conversationId));
+      if (conv) rawState = conv.state;
+      else conversationId = null;
     }
     if (!conversationId) {
       conversationId = randomUUID();
@@ -222,13 +206,11 @@ export class ConversationEngine {
         id: conversationId,
         channel: msg.channel,
         address: msg.address,
-        endpointId: endpoint.id,
+        endpointId,
         state: readState(null),
       });
-      await tx
-        .update(endpoints)
-        .set({ currentConversationId: conversationId, updatedAt: new Date() })
-        .where(eq(endpoints.id, endpoint.id));
+      await tx.update(endpoints).set({ currentConversationId: conversationId }).where(eq(endpoints.id, endpointId));
+      await tx.update(messages).set({ conversationId }).where(eq(messages.id, inboundId));
     }
 
     const port = dbPort(tx, {
@@ -249,7 +231,7 @@ export class ConversationEngine {
         refusedAttachments: photos.notImage,
         tooLargeAttachments: photos.tooLarge,
         droppedAttachments: Math.max(0, msg.attachments.length - 10),
-        displayName: msg.displayName ?? endpoint.displayName ?? undefined,
+        displayName: msg.displayName ?? endpointName,
       },
       port,
       this.understand,
@@ -273,7 +255,8 @@ export class ConversationEngine {
 }
 
 /**
- * Store outbound messages and their outbox rows (same transaction as the state change).
+ * Store outbound messages and their outbox rows (same transaction as the state change), and the
+ * conversation's new state when given — one statement, since round trips dominate the hot path.
  * The web chat is delivered by storing (the widget reads them), so its rows are sent at once.
  * Returns the outbox ids that still need a channel send.
  */
@@ -286,36 +269,32 @@ export async function writeOutbound(
     replyToId?: number;
     author: string;
     replies: Reply[];
+    state?: { value: unknown; customerId: number | null };
   },
 ): Promise<number[]> {
-  const ids: number[] = [];
-  for (const r of o.replies) {
-    const [m] = await tx
-      .insert(messages)
-      .values({
-        conversationId: o.conversationId,
-        channel: o.channel,
-        address: o.address,
-        direction: 'out',
-        text: r.text,
-        options: r.options ?? null,
-        replyToId: o.replyToId,
-        author: o.author,
-        processedAt: new Date(),
-      })
-      .returning({ id: messages.id });
-    const web = o.channel === 'web';
-    const [row] = await tx
-      .insert(outbox)
-      .values({
-        messageId: m!.id,
-        channel: o.channel,
-        address: o.address,
-        status: web ? 'sent' : 'pending',
-        sentAt: web ? new Date() : null,
-      })
-      .returning({ id: outbox.id });
-    if (!web) ids.push(row!.id);
+  const saveState =
+    o.state && o.conversationId
+      ? sql`update ${conversations} set state = ${JSON.stringify(o.state.value)}::jsonb,
+              customer_id = ${o.state.customerId}, updated_at = now() where id = ${o.conversationId}`
+      : undefined;
+  if (o.replies.length === 0) {
+    if (saveState) await tx.execute(saveState);
+    return [];
   }
-  return ids;
+  const web = o.channel === 'web';
+  const rows = o.replies.map(
+    (r) =>
+      sql`(${o.conversationId}, ${o.channel}, ${o.address}, 'out', ${r.text}, ${r.options?.length ? JSON.stringify(r.options) : null}::jsonb,
+           ${o.replyToId ?? null}::bigint, ${o.author}, now())`,
+  );
+  const result = await tx.execute(sql`
+    with ${saveState ? sql`s as (${saveState}), ` : sql``} m as (
+      insert into ${messages} (conversation_id, channel, address, direction, text, options, reply_to_id, author, processed_at)
+      values ${sql.join(rows, sql`, `)}
+      returning id
+    )
+    insert into ${outbox} (message_id, channel, address, status, sent_at)
+    select id, ${o.channel}, ${o.address}, ${web ? 'sent' : 'pending'}, ${web ? sql`now()` : sql`null`} from m order by id
+    returning id`);
+  return web ? [] : rowsOf(result).map((r) => Number(r.id));
 }

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { and, asc, eq, gt } from 'drizzle-orm';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ConversationEngine } from '../conversation/inbound';
@@ -76,7 +82,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     loggerInstance: deps.log as FastifyBaseLogger,
     // 10 attachments of 10 MB in base64 plus text.
     bodyLimit: Math.ceil(deps.maxAttachmentBytes * 10 * 1.4) + 1_000_000,
-    disableRequestLogging: true,
+    // Per-request lines would drown the log; errors and decisions are logged where they happen.
+    logController: new LogController({ disableRequestLogging: true }),
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
