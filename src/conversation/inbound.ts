@@ -24,6 +24,25 @@ export interface Inbound {
   attachments: { bytes: Buffer; filename?: string; contentType?: string }[];
   /** Attachments the adapter already refused (too large to download, unreadable). */
   refused?: { tooLarge: number; notImage: number };
+  /**
+   * E-mail threading. Present (even empty) for channels where a new message that is not a reply
+   * starts a new conversation; absent for chat channels (one running conversation per address).
+   */
+  thread?: InboundThread;
+  /** A phone number the channel verified as the sender's own (Telegram contact share), any usual format. */
+  verifiedPhone?: string;
+}
+
+export interface InboundThread {
+  /** Our conversation id, found in In-Reply-To/References of one of our own mails. */
+  conversationId?: string;
+  /** A protocol found in the subject (`[AT-000123]`). */
+  protocol?: string;
+  /** This mail's Message-ID (with angle brackets). */
+  messageId?: string;
+  subject?: string;
+  /** The mail's References (and In-Reply-To), oldest first. */
+  references?: string[];
 }
 
 export interface HandleResult {

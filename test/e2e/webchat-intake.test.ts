@@ -269,4 +269,50 @@ describe.each(dbKinds())('web chat intake on %s', (kind) => {
     expect(acc.json.status).toBe('accepted');
     expect((await t.inbox(L200)).at(-1)?.text).toMatch(/aprovada/);
   });
+
+  it('offers a numbered menu when the subject is unclear, and a pick by number works', async () => {
+    const from = '(54) 99911-0006';
+    const r1 = await t.say(from, 'hmm');
+    expect(r1.at(-1)?.options?.length).toBeGreaterThanOrEqual(5);
+    const r2 = await t.say(from, '1');
+    expect(said(r2)).toMatch(/nota fiscal/);
+    const r3 = await t.say(from, 'cancelar');
+    expect(said(r3)).toMatch(/cancelei/);
+    const r4 = await t.say(from, 'hmm');
+    const promob = r4.at(-1)!.options!.findIndex((o) => /Promob/.test(o)) + 1;
+    const r5 = await t.say(from, String(promob));
+    expect(said(r5)).toMatch(/dúvida/);
+    const r6 = await t.say(from, 'o render não abre no meu computador');
+    expect(said(r6)).toMatch(/Projetos|Treinamento/);
+  });
+
+  it('identifies an unknown contact before telling the status, by CNPJ and NF', async () => {
+    const from = '+55 48 99000-1111';
+    const r1 = await t.say(from, 'qual o andamento da minha solicitação?');
+    expect(said(r1)).toMatch(/CNPJ/);
+    expect(said(r1)).not.toMatch(/AT-\d{6}/);
+    const r2 = await t.say(from, '44.555.666/0001-81 nota 88003');
+    const theirs = (await requests()).filter((x) => x.customer.code === 'L200').map((x) => x.protocol);
+    expect(theirs.length).toBeGreaterThan(0);
+    for (const p of theirs) expect(said(r2)).toContain(p);
+  });
+
+  it('finds a request by protocol, and never another customer’s', async () => {
+    const mine = (await requests()).find((x) => x.customer.code === 'L100')!;
+    const other = (await requests()).find((x) => x.customer.code === 'L200')!;
+    expect(said(await t.say(L100, `como está o protocolo ${mine.protocol}?`))).toContain(mine.protocol);
+    const r = said(await t.say(L100, `e o protocolo ${other.protocol}?`));
+    expect(r).toMatch(/Não encontrei/);
+    expect(r).not.toMatch(/88003/);
+  });
+
+  it('forwards "quero falar com alguém" in the middle of an intake and keeps the draft', async () => {
+    const from = '+55 11 97766-5544';
+    await t.say(from, 'nf 88004 puxador 930028 veio riscado de fabrica');
+    const r = await t.say(from, 'quero falar com um atendente');
+    expect(said(r)).toMatch(/Encaminhei/);
+    const r2 = await t.say(from, 'segue a foto', { photos: [await photo()] });
+    expect(said(r2)).toMatch(/930028/);
+    expect(said(r2)).toMatch(/Posso registrar/);
+  });
 });
