@@ -52,6 +52,8 @@ export const CONTINUE_OPTIONS = ['Sim, quero seguir', 'Não, cancelar'] as const
 /** The pieces the intake may still need, as they are named inside one combined question. */
 export const NEED_PHRASES = {
   cnpj: 'o CNPJ da loja',
+  /** Where the channel has a "share my phone" button (Telegram). */
+  cnpjOrPhone: 'o CNPJ da loja (ou toque em "Compartilhar meu telefone", se seu telefone é o cadastrado)',
   invoice: 'o número da nota fiscal',
   items: 'o código do produto e a quantidade',
   itemsKnownInvoice: 'qual peça/produto da nota e a quantidade',

@@ -74,6 +74,8 @@ const envSchema = z.object({
   IMAP_USER: optionalString,
   IMAP_PASSWORD: optionalString,
   IMAP_MAILBOX: optionalString.transform((v) => v ?? 'INBOX'),
+  /** Move processed mail to this mailbox; unset = flag it (\Seen) and leave it in place. */
+  IMAP_PROCESSED_MAILBOX: optionalString,
   SMTP_HOST: optionalString,
   SMTP_PORT: int(587, 1, 65535),
   SMTP_SECURE: bool,
@@ -82,6 +84,9 @@ const envSchema = z.object({
   MAIL_FROM: optionalString,
   WHATSAPP_ENABLED: bool,
   CHROMIUM_PATH: optionalString.transform((v) => v ?? '/usr/bin/chromium'),
+  /** Human-like pause between two WhatsApp messages to one chat, in ms. */
+  WHATSAPP_SEND_GAP_MIN_MS: int(1000, 0, 60_000),
+  WHATSAPP_SEND_GAP_MAX_MS: int(2500, 0, 60_000),
   DEFAULT_WARRANTY_MONTHS: int(12, 0, 600),
   DAILY_WEIGHT_CAP_KG: num(400, 1),
   ASSISTANCE_DEADLINE_DAYS: int(9, 1, 365),

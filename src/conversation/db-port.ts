@@ -28,20 +28,27 @@ export interface PortContext {
 /** ConversationPort on one transaction (PGlite: never touch the outer handle inside it). */
 export function dbPort(tx: Tx, ctx: PortContext): ConversationPort {
   const customerInfo = (c: typeof customers.$inferSelect): CustomerInfo => ({ id: c.id, code: c.code, name: c.name });
+  const byContactKeys = async (keys: string[]) => {
+    const rows = await tx
+      .select({ c: customers })
+      .from(contacts)
+      .innerJoin(customers, eq(customers.id, contacts.customerId))
+      .where(inArray(contacts.value, keys))
+      .orderBy(asc(contacts.id))
+      .limit(1);
+    return rows[0] ? customerInfo(rows[0].c) : null;
+  };
   return {
     today: () => ctx.today,
+    channel: ctx.channel,
     defaultWarrantyMonths: ctx.defaultWarrantyMonths,
     assistanceDeadlineDays: ctx.assistanceDeadlineDays,
 
     async customerByAddress() {
-      const rows = await tx
-        .select({ c: customers })
-        .from(contacts)
-        .innerJoin(customers, eq(customers.id, contacts.customerId))
-        .where(inArray(contacts.value, contactKeys(ctx.address)))
-        .orderBy(asc(contacts.id))
-        .limit(1);
-      return rows[0] ? customerInfo(rows[0].c) : null;
+      return byContactKeys(contactKeys(ctx.address));
+    },
+    async customerByPhone(e164) {
+      return byContactKeys(phoneMatchKeys(e164));
     },
     async customerById(id) {
       const [c] = await tx.select().from(customers).where(eq(customers.id, id));
@@ -115,7 +122,7 @@ export function dbPort(tx: Tx, ctx: PortContext): ConversationPort {
       return insertRequest(tx, {
         ...req,
         channel: ctx.channel,
-        contact: ctx.address,
+        contact: req.contact ?? ctx.address,
         conversationId: ctx.conversationId,
         by: 'bot',
       });

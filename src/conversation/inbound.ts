@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { Database, Tx } from '../db/client';
 import { rowsOf } from '../db/requests-repo';
-import { conversations, endpoints, media, messages, outbox } from '../db/schema';
+import { conversations, endpoints, media, messages, outbox, requests } from '../db/schema';
+import { normalizePhone } from '../domain/phone';
 import { inspectImage, type MediaStore } from '../media';
 import { dbPort } from './db-port';
 import { KeyedMutex } from './keyed-mutex';
@@ -31,6 +33,26 @@ export interface Inbound {
   thread?: InboundThread;
   /** A phone number the channel verified as the sender's own (Telegram contact share), any usual format. */
   verifiedPhone?: string;
+}
+
+/** What a conversation remembers of its e-mail thread (conversations.channel_data). */
+export interface ChannelData {
+  subject?: string;
+  /** Message-IDs of the thread (customer's and ours), oldest first. */
+  messageIds?: string[];
+  /** The customer's latest mail, answered with In-Reply-To. */
+  lastInboundId?: string;
+}
+
+const channelDataSchema = z.object({
+  subject: z.string().optional(),
+  messageIds: z.array(z.string()).optional(),
+  lastInboundId: z.string().optional(),
+});
+
+export function parseChannelData(raw: unknown): ChannelData {
+  const r = channelDataSchema.safeParse(raw ?? {});
+  return r.success ? r.data : {};
 }
 
 export interface InboundThread {
@@ -99,6 +121,29 @@ export class ConversationEngine {
       .where(eq(messages.replyToId, inboundId))
       .orderBy(asc(messages.id));
     return rows.map((r) => (r.options?.length ? { text: r.text, options: r.options } : { text: r.text }));
+  }
+
+  /**
+   * E-mail: a reply to one of our mails (or naming a protocol) continues that conversation; any other
+   * mail starts a new one, even from the same address (store mailboxes are shared).
+   */
+  private async threadConversation(tx: Tx, msg: Inbound, thread: InboundThread): Promise<string | null> {
+    if (thread.conversationId) {
+      const [c] = await tx
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(and(eq(conversations.id, thread.conversationId), eq(conversations.channel, msg.channel)));
+      if (c) return c.id;
+    }
+    if (thread.protocol) {
+      const [r] = await tx
+        .select({ conversationId: requests.conversationId })
+        .from(requests)
+        .innerJoin(conversations, eq(conversations.id, requests.conversationId))
+        .where(and(eq(requests.protocol, thread.protocol), eq(conversations.channel, msg.channel)));
+      if (r?.conversationId) return r.conversationId;
+    }
+    return null;
   }
 
   private async storePhotos(msg: Inbound) {
@@ -182,7 +227,8 @@ export class ConversationEngine {
         )`
             : sql``
         }
-        select e.id as endpoint_id, e.current_conversation_id, e.display_name, (select id from m) as inbound_id from e`),
+        select e.id as endpoint_id, e.current_conversation_id, e.display_name, (select id from m) as inbound_id,
+               e.current_conversation_id as inbound_conversation_id from e`),
     )[0];
     if (!locked) throw new Error('endpoint upsert returned nothing');
     const endpointId = Number(locked.endpoint_id);
@@ -209,15 +255,21 @@ export class ConversationEngine {
     const inboundId = Number(locked.inbound_id);
 
     // Read the state only now, holding the lock: this statement sees the previous message's commit.
-    let conversationId = typeof locked.current_conversation_id === 'string' ? locked.current_conversation_id : null;
+    const current = typeof locked.current_conversation_id === 'string' ? locked.current_conversation_id : null;
+    const chosen = msg.thread ? await this.threadConversation(tx, msg, msg.thread) : current;
+    let conversationId: string | null = null;
     let rawState: unknown = null;
-    if (conversationId) {
+    let channelData: ChannelData = {};
+    if (chosen) {
       const [conv] = await tx
-        .select({ state: conversations.state })
+        .select({ state: conversations.state, channelData: conversations.channelData })
         .from(conversations)
-        .where(eq(conversations.id, conversationId));
-      if (conv) rawState = conv.state;
-      else conversationId = null;
+        .where(eq(conversations.id, chosen));
+      if (conv) {
+        conversationId = chosen;
+        rawState = conv.state;
+        channelData = parseChannelData(conv.channelData);
+      }
     }
     if (!conversationId) {
       conversationId = randomUUID();
@@ -228,8 +280,22 @@ export class ConversationEngine {
         endpointId,
         state: readState(null),
       });
+    }
+    if (conversationId !== current) {
       await tx.update(endpoints).set({ currentConversationId: conversationId }).where(eq(endpoints.id, endpointId));
+    }
+    if (conversationId !== locked.inbound_conversation_id) {
       await tx.update(messages).set({ conversationId }).where(eq(messages.id, inboundId));
+    }
+    if (msg.thread) {
+      // Remember the thread so answers and notifications reply in it (In-Reply-To / References).
+      const ids = [...(channelData.messageIds ?? []), ...(msg.thread.messageId ? [msg.thread.messageId] : [])];
+      const next: ChannelData = {
+        subject: channelData.subject ?? msg.thread.subject,
+        messageIds: [...new Set(ids)].slice(-30),
+        lastInboundId: msg.thread.messageId ?? channelData.lastInboundId,
+      };
+      await tx.update(conversations).set({ channelData: next }).where(eq(conversations.id, conversationId));
     }
 
     const port = dbPort(tx, {
@@ -251,6 +317,7 @@ export class ConversationEngine {
         tooLargeAttachments: photos.tooLarge,
         droppedAttachments: Math.max(0, msg.attachments.length - 10),
         displayName: msg.displayName ?? endpointName,
+        verifiedPhone: msg.verifiedPhone ? (normalizePhone(msg.verifiedPhone) ?? undefined) : undefined,
       },
       port,
       this.understand,
@@ -304,11 +371,11 @@ export async function writeOutbound(
   const rows = o.replies.map(
     (r) =>
       sql`(${o.conversationId}, ${o.channel}, ${o.address}, 'out', ${r.text}, ${r.options?.length ? JSON.stringify(r.options) : null}::jsonb,
-           ${o.replyToId ?? null}::bigint, ${o.author}, now())`,
+           ${o.replyToId ?? null}::bigint, ${o.author}, now(), ${r.askContact ? JSON.stringify({ askContact: true }) : null}::jsonb)`,
   );
   const result = await tx.execute(sql`
     with ${saveState ? sql`s as (${saveState}), ` : sql``} m as (
-      insert into ${messages} (conversation_id, channel, address, direction, text, options, reply_to_id, author, processed_at)
+      insert into ${messages} (conversation_id, channel, address, direction, text, options, reply_to_id, author, processed_at, meta)
       values ${sql.join(rows, sql`, `)}
       returning id
     )

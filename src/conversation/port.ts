@@ -48,6 +48,8 @@ export interface RequestSummary {
 
 export interface NewRequest {
   customerId: number;
+  /** The customer's contact shown on the request: E.164 phone once known, else the channel address. */
+  contact?: string;
   invoiceId?: number;
   invoiceNumber: string;
   invoiceNotFound: boolean;
@@ -78,7 +80,11 @@ export interface ConversationPort {
   today(): string;
   defaultWarrantyMonths: number;
   assistanceDeadlineDays: number;
+  /** The channel of this conversation (texts differ where a channel has buttons). */
+  channel: string;
   customerByAddress(): Promise<CustomerInfo | null>;
+  /** The customer with this phone among its contacts (E.164; the mobile's extra 9 tolerated). */
+  customerByPhone(e164: string): Promise<CustomerInfo | null>;
   customerById(id: number): Promise<CustomerInfo | null>;
   customerByCnpj(cnpj: string): Promise<CustomerInfo | null>;
   /** The invoice with this number only if it belongs to the customer; null otherwise. */

@@ -78,6 +78,8 @@ export const convStateSchema = z.object({
   phase: phaseSchema,
   /** Identified customer: a known contact, or a CNPJ confirmed by one of its invoices. */
   customerId: z.number().int().optional(),
+  /** The sender's phone as verified by the channel (Telegram contact share), E.164. */
+  phone: z.string().optional(),
   /** Customer claimed by CNPJ, not yet confirmed by an NF (no data shown until then). */
   claimedCustomerId: z.number().int().optional(),
   intent: intentSchema.optional(),

@@ -36,11 +36,15 @@ export interface StepInput {
   droppedAttachments?: number;
   /** The sender's name as the channel gives it (profile name, web chat form). */
   displayName?: string;
+  /** A phone the channel verified as the sender's own (Telegram contact share), E.164. */
+  verifiedPhone?: string;
 }
 
 export interface Reply {
   text: string;
   options?: string[];
+  /** Offer the channel's "share my phone number" button (where there is one) to identify the sender. */
+  askContact?: boolean;
 }
 
 export interface StepResult {
@@ -89,11 +93,16 @@ class Turn {
     if (parts.length === 0) return [];
     const reply: Reply = { text: parts.join('\n\n') };
     if (this.question?.options?.length) reply.options = this.question.options;
+    if (this.question?.askContact) reply.askContact = true;
     return [reply];
   }
 
   private ask(text: string, expecting?: ExpectedSlot, options?: string[]) {
     this.question = options ? { text, options } : { text };
+    // Whoever is asked for the CNPJ may instead share a verified phone, on channels that can.
+    if (this.s.customerId === undefined && this.s.claimedCustomerId === undefined && expecting !== 'confirm') {
+      this.question.askContact = true;
+    }
     // A photo alone that leaves the same question open (the rest of an album): stay quiet.
     const photoOnly = this.input.photos.length > 0 && !this.input.text.trim() && this.notes.length === 0;
     this.quiet = photoOnly && this.s.lastAsk === text && this.s.phase === 'intake';
@@ -123,6 +132,18 @@ class Turn {
     if (this.s.customerId === undefined) {
       const known = await this.port.customerByAddress();
       if (known) this.s.customerId = known.id;
+    }
+    if (this.input.verifiedPhone) {
+      this.s.phone = this.input.verifiedPhone;
+      if (this.s.customerId === undefined) {
+        // A phone the channel verified as the sender's own identifies the customer as well as a known contact.
+        const byPhone = await this.port.customerByPhone(this.input.verifiedPhone);
+        if (byPhone) {
+          this.s.customerId = byPhone.id;
+          this.s.claimedCustomerId = undefined;
+          await this.port.linkContact(byPhone.id);
+        }
+      }
     }
     this.sig = this.understand(this.input.text, this.ctx());
     this.attachmentNotes();
@@ -232,11 +253,15 @@ class Turn {
     const name = this.input.displayName?.trim() || (customer ? shortName(customer.name) : undefined);
     this.notes.push(T.greeting(name ? titleCase(name) : undefined));
     const needs: string[] = [];
-    if (!customer) needs.push(NEED_PHRASES.cnpj);
+    if (!customer) needs.push(this.cnpjPhrase());
     needs.push(NEED_PHRASES.invoice, NEED_PHRASES.items, NEED_PHRASES.reason, NEED_PHRASES.photos);
     this.ask(`Se precisa de assistência técnica: ${lowerFirst(T.askNeeds(needs))}\n${T.openingHelp}`, undefined);
     this.s.phase = 'menu';
     this.s.intent = undefined;
+  }
+
+  private cnpjPhrase(): string {
+    return this.port.channel === 'telegram' ? NEED_PHRASES.cnpjOrPhone : NEED_PHRASES.cnpj;
   }
 
   private cancel() {
@@ -294,7 +319,7 @@ class Turn {
       this.s.draft ??= emptyDraft();
       await this.identify();
       if (this.s.customerId === undefined) {
-        const needs = [NEED_PHRASES.cnpj, 'o número de uma nota fiscal da loja'];
+        const needs = [this.cnpjPhrase(), 'o número de uma nota fiscal da loja'];
         this.ask(`Para consultar, preciso identificar a sua loja. ${T.askNeeds(needs)}`, 'cnpj');
         return;
       }
@@ -602,6 +627,7 @@ class Turn {
     const phrases = needs.map((n) => {
       if (n === 'items' && d.invoice) return NEED_PHRASES.itemsKnownInvoice;
       if (n === 'reason_category') return 'a causa do problema (defeito de fábrica, transporte ou montagem)';
+      if (n === 'cnpj') return this.cnpjPhrase();
       return NEED_PHRASES[n as keyof typeof NEED_PHRASES];
     });
     const expecting: ExpectedSlot | undefined =
@@ -651,6 +677,7 @@ class Turn {
     const until = earliest(d.items.map((i) => i.warrantyUntil));
     const req = {
       customerId,
+      contact: this.s.phone,
       invoiceId: d.invoice?.id,
       invoiceNumber: d.invoiceNumber,
       invoiceNotFound: !d.invoice,

@@ -173,6 +173,8 @@ export const messages = pgTable(
     replyToId: bigint('reply_to_id', { mode: 'number' }),
     /** Who wrote an outbound message: `bot` or a staff user/token. */
     author: text('author'),
+    /** Outbound rendering hints for channels (`{ askContact: true }`). */
+    meta: jsonb('meta').$type<{ askContact?: boolean }>(),
     processedAt: ts('processed_at'),
     createdAt: createdAt(),
   },
@@ -199,7 +201,10 @@ export const outbox = pgTable(
       .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
-    nextAttemptAt: ts('next_attempt_at'),
+    /** Set by the sender that is delivering it; a stale claim (crash) is taken over by the sweep. */
+    claimedAt: ts('claimed_at'),
+    /** The channel's id of the sent message (e-mail Message-ID, Telegram message_id). */
+    externalId: text('external_id'),
     sentAt: ts('sent_at'),
     createdAt: createdAt(),
   },

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { ConversationEngine } from '../conversation/inbound';
 import type { Database } from '../db/client';
 import { listRequestIds, requestIdByProtocol, requestsJson } from '../db/requests-repo';
-import { contacts, customers, invoiceItems, invoices, messages, products } from '../db/schema';
+import { contacts, customers, invoiceItems, invoices, messages, outbox, products } from '../db/schema';
 import { normalizeContact } from '../domain/phone';
 import { DECISIONS } from '../domain/request-status';
 import { warrantyUntil } from '../domain/warranty';
@@ -33,6 +33,10 @@ export interface AppDeps {
   maxAttachmentBytes: number;
   /** Deliver outbox rows after a staff action committed. */
   deliver: (ids: number[]) => void;
+  /** Put a failed outbound message back in the queue; false when it was not failed. */
+  retryOutbox?: (id: number) => Promise<boolean>;
+  /** Extra routes (channel webhooks), mounted by the composition root. */
+  extraRoutes?: (app: FastifyInstance) => void;
   health: () => Promise<Record<string, unknown>>;
 }
 
@@ -272,6 +276,43 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       }),
     };
   });
+
+  // ------------------------------------------------------------ outbound delivery
+  app.get('/api/outbox', { preHandler: auth('read') }, async (req) => {
+    const q = parse(
+      z.object({ status: z.enum(['pending', 'sent', 'failed']).optional().default('failed') }),
+      req.query,
+    );
+    const rows = await deps.db
+      .select({ o: outbox, text: messages.text })
+      .from(outbox)
+      .innerJoin(messages, eq(messages.id, outbox.messageId))
+      .where(eq(outbox.status, q.status))
+      .orderBy(desc(outbox.id))
+      .limit(500);
+    return {
+      items: rows.map(({ o, text }) => ({
+        id: o.id,
+        channel: o.channel,
+        address: o.address,
+        status: o.status,
+        attempts: o.attempts,
+        lastError: o.lastError,
+        text,
+        createdAt: o.createdAt.toISOString(),
+        sentAt: o.sentAt?.toISOString() ?? null,
+      })),
+    };
+  });
+
+  app.post('/api/outbox/:id/retry', { preHandler: auth('decide') }, async (req) => {
+    const { id } = parse(z.object({ id: z.coerce.number().int().positive() }), req.params);
+    if (!deps.retryOutbox) throw new ClientError(409, 'no delivery runs in this process');
+    if (!(await deps.retryOutbox(id))) throw new ClientError(409, `outbox ${id} is not failed`);
+    return { ok: true };
+  });
+
+  deps.extraRoutes?.(app);
 
   // ------------------------------------------------------------ media (private)
   app.get('/media/:sha', { preHandler: auth('read') }, async (req, reply) => {

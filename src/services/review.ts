@@ -49,13 +49,7 @@ export async function decide(
     }[decision]();
 
     if (decision === 'return' && req.conversationId) await reopenForCorrection(tx, req, text);
-    const outboxIds = await writeOutbound(tx, {
-      conversationId: req.conversationId,
-      channel: req.channel === 'sac' ? 'web' : req.channel,
-      address: req.contact,
-      author: by,
-      replies: [{ text: customerText }],
-    });
+    const outboxIds = await notifyCustomer(tx, req, by, customerText);
     return { status: to, outboxIds };
   });
 }
@@ -110,4 +104,24 @@ async function reopenForCorrection(tx: Tx, req: typeof requests.$inferSelect, me
   // The invoice (with its items) is re-read by the engine when the customer answers.
   await tx.update(conversations).set({ state, updatedAt: new Date() }).where(eq(conversations.id, conv.id));
   await tx.update(endpoints).set({ currentConversationId: conv.id }).where(eq(endpoints.id, conv.endpointId));
+}
+
+/**
+ * Tell the customer on the channel and address the request came from (the conversation's endpoint:
+ * a Telegram user is `telegram:<id>` even when the request shows the shared phone as contact).
+ */
+export async function notifyCustomer(tx: Tx, req: typeof requests.$inferSelect, by: string, text: string) {
+  const [conv] = req.conversationId
+    ? await tx
+        .select({ channel: conversations.channel, address: conversations.address })
+        .from(conversations)
+        .where(eq(conversations.id, req.conversationId))
+    : [];
+  return writeOutbound(tx, {
+    conversationId: req.conversationId,
+    channel: conv?.channel ?? (req.channel === 'sac' ? 'web' : req.channel),
+    address: conv?.address ?? req.contact,
+    author: by,
+    replies: [{ text }],
+  });
 }

@@ -1,0 +1,211 @@
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { ChannelSendError, type ChannelAdapter, type EmailThread, type OutboundMessage } from '../channels/types';
+import { parseChannelData } from '../conversation/inbound';
+import type { Database } from '../db/client';
+import { rowsOf } from '../db/requests-repo';
+import { conversations, messages, outbox, requests } from '../db/schema';
+import { KeyedRateLimiter } from './keyed-rate-limiter';
+import { PermanentJobError, type Queue } from './queue';
+
+const JOB = 'deliver-outbox';
+const payloadSchema = z.object({ outboxId: z.number().int().positive() });
+
+export interface DeliveryOptions {
+  /** A claim older than this is taken over (the sender that claimed it crashed mid-send). */
+  claimTimeoutMs: number;
+  attempts: number;
+  backoffMs: number;
+  /** How often pending rows are swept back into the queue. */
+  sweepEveryMs: number;
+}
+
+export const DEFAULT_DELIVERY: DeliveryOptions = { claimTimeoutMs: 120_000, attempts: 10, backoffMs: 2000, sweepEveryMs: 30_000 };
+
+/** Per-channel pacing: Telegram ~1 msg/s per chat and ~30/s overall; the others are gentler. */
+function limiterFor(channel: string): KeyedRateLimiter {
+  switch (channel) {
+    case 'telegram':
+      return new KeyedRateLimiter({ perKey: { max: 1, durationMs: 1000 }, global: { max: 30, durationMs: 1000 } });
+    case 'whatsapp':
+      // The adapter adds a human-like gap per chat; this caps the whole number.
+      return new KeyedRateLimiter({ perKey: { max: 20, durationMs: 60_000 }, global: { max: 60, durationMs: 60_000 } });
+    default:
+      return new KeyedRateLimiter({ perKey: { max: 5, durationMs: 1000 }, global: { max: 20, durationMs: 1000 } });
+  }
+}
+
+/**
+ * Delivers outbox rows through channel adapters: one job per row (job id `outbox-<id>`), a claim
+ * on the row before sending, retries with backoff, failed rows kept and listed, a periodic
+ * sweep for rows a crash left pending. At-least-once: a crash between the send and marking the
+ * row sent repeats that one message after the claim times out (the duplicate window).
+ */
+export class OutboxDelivery {
+  private readonly limiters = new Map<string, KeyedRateLimiter>();
+  private sweepTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly db: Database,
+    private readonly queue: Queue,
+    private readonly adapters: ReadonlyMap<string, ChannelAdapter>,
+    private readonly log: Logger,
+    private readonly opts: DeliveryOptions = DEFAULT_DELIVERY,
+  ) {
+    queue.handle(JOB, payloadSchema, ({ outboxId }) => this.deliver(outboxId), { concurrency: 4 });
+    queue.onFailed(async (name, data, err) => {
+      if (name !== JOB) return;
+      const parsed = payloadSchema.safeParse(data);
+      if (parsed.success) await this.markFailed(parsed.data.outboxId, err.message);
+    });
+  }
+
+  /** Queue these rows for delivery (after the transaction that wrote them committed). */
+  async enqueue(ids: number[]): Promise<void> {
+    for (const outboxId of ids) {
+      try {
+        await this.queue.add(JOB, { outboxId }, { jobId: `outbox-${outboxId}`, attempts: this.opts.attempts, backoffMs: this.opts.backoffMs });
+      } catch (err) {
+        // The row stays pending: the sweep adds it again.
+        this.log.warn({ err, outboxId }, 'could not enqueue delivery; the sweep will retry');
+      }
+    }
+  }
+
+  /** Re-enqueue pending rows not claimed by a live sender (at start and periodically). */
+  async sweep(): Promise<number> {
+    const stale = new Date(Date.now() - this.opts.claimTimeoutMs);
+    const rows = await this.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.status, 'pending'), or(isNull(outbox.claimedAt), lt(outbox.claimedAt, stale))))
+      .orderBy(outbox.id)
+      .limit(1000);
+    await this.enqueue(rows.map((r) => r.id));
+    return rows.length;
+  }
+
+  startSweeping(): void {
+    this.sweepTimer = setInterval(() => {
+      this.sweep().catch((err) => this.log.error({ err }, 'outbox sweep failed'));
+    }, this.opts.sweepEveryMs);
+    this.sweepTimer.unref();
+  }
+
+  stop(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+  }
+
+  /** A failed row back to pending, attempts reset, and queued again (staff "retry"). */
+  async retry(outboxId: number): Promise<boolean> {
+    const rows = await this.db
+      .update(outbox)
+      .set({ status: 'pending', attempts: 0, lastError: null, claimedAt: null })
+      .where(and(eq(outbox.id, outboxId), eq(outbox.status, 'failed')))
+      .returning({ id: outbox.id });
+    if (rows.length) await this.enqueue([outboxId]);
+    return rows.length > 0;
+  }
+
+  /** The job handler: claim, send, record. Idempotent: anything not pending is skipped. */
+  async deliver(outboxId: number): Promise<void> {
+    const stale = new Date(Date.now() - this.opts.claimTimeoutMs);
+    const claimed = await this.db
+      .update(outbox)
+      .set({ claimedAt: new Date(), attempts: sql`${outbox.attempts} + 1` })
+      .where(
+        and(
+          eq(outbox.id, outboxId),
+          eq(outbox.status, 'pending'),
+          or(isNull(outbox.claimedAt), lt(outbox.claimedAt, stale)),
+        ),
+      )
+      .returning();
+    const row = claimed[0];
+    if (!row) return; // sent, failed, or being sent by another worker
+    const adapter = this.adapters.get(row.channel);
+    if (!adapter) {
+      await this.markFailed(outboxId, `channel ${row.channel} is not configured`);
+      throw new PermanentJobError(`channel ${row.channel} is not configured`);
+    }
+    const out = await this.outboundFor(row);
+    let limiter = this.limiters.get(row.channel);
+    if (!limiter) {
+      limiter = limiterFor(row.channel);
+      this.limiters.set(row.channel, limiter);
+    }
+    await limiter.acquire(row.address);
+    try {
+      const res = await adapter.send(out);
+      await this.db
+        .update(outbox)
+        .set({ status: 'sent', sentAt: new Date(), externalId: res.externalId ?? null, lastError: null })
+        .where(eq(outbox.id, outboxId));
+      if (row.channel === 'email' && res.externalId && out.conversationId) {
+        await this.rememberSentMail(out.conversationId, res.externalId);
+      }
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof ChannelSendError && err.permanent) {
+        await this.markFailed(outboxId, message);
+        throw new PermanentJobError(message);
+      }
+      // Release the claim so the retry (or the sweep) can take it at once.
+      await this.db.update(outbox).set({ claimedAt: null, lastError: message }).where(eq(outbox.id, outboxId));
+      this.log.warn({ outboxId, channel: row.channel, attempt: row.attempts, err: message }, 'send failed; will retry');
+      throw err;
+    }
+  }
+
+  private async markFailed(outboxId: number, reason: string) {
+    await this.db
+      .update(outbox)
+      .set({ status: 'failed', lastError: reason.slice(0, 1000), claimedAt: null })
+      .where(and(eq(outbox.id, outboxId), eq(outbox.status, 'pending')));
+    this.log.error({ outboxId, reason }, 'outbound message failed; listed for retry');
+  }
+
+  private async outboundFor(row: typeof outbox.$inferSelect): Promise<OutboundMessage> {
+    const [m] = await this.db.select().from(messages).where(eq(messages.id, row.messageId));
+    if (!m) throw new PermanentJobError(`message ${row.messageId} of outbox ${row.id} is missing`);
+    const out: OutboundMessage = {
+      outboxId: row.id,
+      address: row.address,
+      text: m.text,
+      options: m.options ?? undefined,
+      askContact: m.meta?.askContact === true,
+      conversationId: m.conversationId,
+    };
+    if (row.channel === 'email' && m.conversationId) out.thread = await this.emailThread(m.conversationId);
+    return out;
+  }
+
+  /** Subject with the protocol once a request exists; In-Reply-To the customer's last mail. */
+  private async emailThread(conversationId: string): Promise<EmailThread> {
+    const [conv] = await this.db
+      .select({ channelData: conversations.channelData })
+      .from(conversations)
+      .where(eq(conversations.id, conversationId));
+    const data = parseChannelData(conv?.channelData);
+    const [req] = await this.db
+      .select({ protocol: requests.protocol })
+      .from(requests)
+      .where(eq(requests.conversationId, conversationId))
+      .orderBy(desc(requests.id))
+      .limit(1);
+    const base = data.subject?.trim() || 'Assistência Técnica';
+    const subject = req ? (base.includes(req.protocol) ? base : `[${req.protocol}] ${base}`) : base;
+    return { subject, inReplyTo: data.lastInboundId, references: data.messageIds ?? [] };
+  }
+
+  private async rememberSentMail(conversationId: string, messageId: string) {
+    // Appended atomically so a concurrent inbound mail is not lost from the thread.
+    const res = await this.db.execute(sql`
+      update ${conversations}
+      set channel_data = jsonb_set(coalesce(channel_data, '{}'::jsonb), '{messageIds}',
+        coalesce(channel_data->'messageIds', '[]'::jsonb) || to_jsonb(${messageId}::text))
+      where id = ${conversationId} returning id`);
+    if (rowsOf(res).length === 0) this.log.warn({ conversationId }, 'conversation vanished while recording a sent mail');
+  }
+}
