@@ -1,26 +1,48 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { createChannels } from './channels/create-channels';
+import type { ChannelAdapter, ChannelStatus } from './channels/types';
 import type { Config } from './config';
 import { ConversationEngine } from './conversation/inbound';
 import { type DbHandle, openDatabase } from './db/client';
+import { dbKeyValueStore } from './db/kv-store';
 import { toIsoDate } from './domain/warranty';
+import { createQueue } from './jobs/create-queue';
+import { DEFAULT_DELIVERY, type DeliveryOptions, OutboxDelivery } from './jobs/deliver-outbox';
+import type { Queue } from './jobs/queue';
 import { MediaStore } from './media';
 import { understandRules } from './understanding/rules';
 
-/** Everything the server and the CLI share, built from the configuration (composition root). */
+/** Everything the server shares, built from the configuration (composition root). */
 export interface AppContext {
   cfg: Config;
   handle: DbHandle;
   store: MediaStore;
   engine: ConversationEngine;
+  queue: Queue;
+  delivery: OutboxDelivery;
+  channels: Map<string, ChannelAdapter>;
   today: () => string;
   log: Logger;
+  channelStatus(): Record<string, ChannelStatus | { state: 'up' }>;
+  /** Start the queue, sweep pending deliveries, start receiving on every channel. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
-export async function createContext(cfg: Config, log: Logger, onOutbox?: (ids: number[]) => void): Promise<AppContext> {
+export interface ContextOptions {
+  /** Adapters to use instead of the ones the configuration switches on (tests). */
+  channels?: ChannelAdapter[];
+  delivery?: Partial<DeliveryOptions>;
+  queuePrefix?: string;
+}
+
+export async function createContext(cfg: Config, log: Logger, opts: ContextOptions = {}): Promise<AppContext> {
   const handle = await openDatabase(cfg);
   const store = new MediaStore(path.join(cfg.DATA_DIR, 'media'));
   const today = () => cfg.TODAY ?? toIsoDate(new Date());
+  const maxAttachmentBytes = Math.round(cfg.MAX_ATTACHMENT_MB * 1024 * 1024);
+  let delivery: OutboxDelivery | undefined;
   const engine = new ConversationEngine(
     handle.db,
     store,
@@ -29,12 +51,51 @@ export async function createContext(cfg: Config, log: Logger, onOutbox?: (ids: n
       today,
       defaultWarrantyMonths: cfg.DEFAULT_WARRANTY_MONTHS,
       assistanceDeadlineDays: cfg.ASSISTANCE_DEADLINE_DAYS,
-      maxAttachmentBytes: Math.round(cfg.MAX_ATTACHMENT_MB * 1024 * 1024),
+      maxAttachmentBytes,
       maxImagePixels: Math.round(cfg.MAX_IMAGE_MEGAPIXELS * 1_000_000),
       maxTextChars: 4000,
     },
     log,
-    onOutbox,
+    (ids) => void delivery?.enqueue(ids),
   );
-  return { cfg, handle, store, engine, today, log };
+  const queue = createQueue({ redisUrl: cfg.REDIS_URL, prefix: opts.queuePrefix, logger: log });
+  const list =
+    opts.channels ?? createChannels(cfg, { log, state: dbKeyValueStore(handle.db), maxAttachmentBytes });
+  const channels = new Map(list.map((c) => [c.name, c]));
+  delivery = new OutboxDelivery(handle.db, queue, channels, log, { ...DEFAULT_DELIVERY, ...opts.delivery });
+  const d = delivery;
+
+  return {
+    cfg,
+    handle,
+    store,
+    engine,
+    queue,
+    delivery: d,
+    channels,
+    today,
+    log,
+    channelStatus() {
+      const out: Record<string, ChannelStatus | { state: 'up' }> = { web: { state: 'up' } };
+      for (const [name, c] of channels) out[name] = c.status();
+      return out;
+    },
+    async start() {
+      await queue.start();
+      const swept = await d.sweep();
+      if (swept) log.info({ swept }, 'pending outbound messages queued again');
+      d.startSweeping();
+      for (const c of channels.values()) {
+        // A channel that cannot start (no network, bad credentials) must not stop the others:
+        // its status says why, and the adapter keeps retrying on its own.
+        c.start((msg) => engine.handle(msg)).catch((err) => log.error({ err, channel: c.name }, 'channel failed to start'));
+      }
+    },
+    async stop() {
+      for (const c of channels.values()) await c.stop().catch((err) => log.error({ err, channel: c.name }, 'channel stop failed'));
+      d.stop();
+      await queue.close().catch((err) => log.error({ err }, 'queue close failed'));
+      await handle.close().catch((err) => log.error({ err }, 'db close failed'));
+    },
+  };
 }

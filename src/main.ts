@@ -2,9 +2,10 @@ import { sql } from 'drizzle-orm';
 import { createContext } from './app-context';
 import { ConfigError, config } from './config';
 import { buildApp } from './http/app';
+import { mountChannelRoutes } from './http/channel-routes';
 import { createLogger } from './logger';
 
-/** Start the server: configuration, database (migrated), HTTP. */
+/** Start the server: configuration, database (migrated), queue and delivery, channels, HTTP. */
 async function main() {
   let cfg: ReturnType<typeof config>;
   try {
@@ -26,20 +27,26 @@ async function main() {
     today: ctx.today,
     defaultWarrantyMonths: cfg.DEFAULT_WARRANTY_MONTHS,
     maxAttachmentBytes: Math.round(cfg.MAX_ATTACHMENT_MB * 1024 * 1024),
-    // Only the web chat exists so far; it is delivered by storing.
-    deliver: () => {},
+    deliver: (ids) => void ctx.delivery.enqueue(ids),
+    retryOutbox: (id) => ctx.delivery.retry(id),
+    extraRoutes: (a) => mountChannelRoutes(a, ctx.channels),
     health: async () => {
+      const channels = ctx.channelStatus();
       try {
         await ctx.handle.db.execute(sql`select 1`);
-        return { ok: true, database: ctx.handle.kind, channels: { web: 'up' } };
+        return { ok: true, database: ctx.handle.kind, queue: ctx.queue.kind, channels };
       } catch (err) {
         log.error({ err }, 'health check failed');
-        return { ok: false, database: 'down' };
+        return { ok: false, database: 'down', queue: ctx.queue.kind, channels };
       }
     },
   });
   await app.listen({ port: cfg.PORT, host: cfg.HOST });
-  log.info({ port: cfg.PORT, database: ctx.handle.kind, dataDir: cfg.DATA_DIR }, 'posvenda listening');
+  await ctx.start();
+  log.info(
+    { port: cfg.PORT, database: ctx.handle.kind, queue: ctx.queue.kind, channels: ['web', ...ctx.channels.keys()] },
+    'posvenda listening',
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -47,7 +54,7 @@ async function main() {
     stopping = true;
     log.info({ signal }, 'stopping');
     await app.close().catch((err) => log.error({ err }, 'http close failed'));
-    await ctx.handle.close().catch((err) => log.error({ err }, 'db close failed'));
+    await ctx.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
