@@ -83,6 +83,8 @@ export const T = {
   // identification
   cnpjNotFound: (cnpj: string) =>
     `Não encontrei o CNPJ ${cnpj} no nosso cadastro. Confere o número? Se a loja ainda não é cadastrada, peça para falar com a equipe.`,
+  phoneIdentified: (name: string) => `Obrigado! Encontrei o cadastro da ${name}. 👍`,
+  phoneNotFound: 'Não encontrei esse telefone no nosso cadastro de lojas.',
   cnpjInvalid: 'Esse CNPJ não parece válido (os dígitos não conferem). Pode conferir e me mandar de novo?',
   identifyFirst: 'Antes, preciso identificar a sua loja.',
 

@@ -43,6 +43,8 @@ export const draftSchema = z.object({
     )
     .optional(),
   invoiceMisses: z.number().int().default(0),
+  /** The last number looked up and not found (not tried again unless the customer says it again). */
+  missedInvoice: z.string().optional(),
   invoiceNotFound: z.boolean().default(false),
   /** Product references given before the invoice was known; resolved once it is. */
   pendingRefs: z.array(productRefSchema).default([]),

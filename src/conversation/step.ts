@@ -77,6 +77,8 @@ class Turn {
   private notes: string[] = [];
   private question?: Reply;
   private quiet = false;
+  /** The sender was identified by this very message (a shared phone). */
+  private identifiedNow = false;
   private sig!: Signals;
 
   constructor(
@@ -100,7 +102,12 @@ class Turn {
   private ask(text: string, expecting?: ExpectedSlot, options?: string[]) {
     this.question = options ? { text, options } : { text };
     // Whoever is asked for the CNPJ may instead share a verified phone, on channels that can.
-    if (this.s.customerId === undefined && this.s.claimedCustomerId === undefined && expecting !== 'confirm') {
+    if (
+      this.s.customerId === undefined &&
+      this.s.claimedCustomerId === undefined &&
+      expecting !== 'confirm' &&
+      this.s.phone === undefined
+    ) {
       this.question.askContact = true;
     }
     // A photo alone that leaves the same question open (the rest of an album): stay quiet.
@@ -142,7 +149,9 @@ class Turn {
           this.s.customerId = byPhone.id;
           this.s.claimedCustomerId = undefined;
           await this.port.linkContact(byPhone.id);
-        }
+          this.notes.push(T.phoneIdentified(titleCase(shortName(byPhone.name))));
+          this.identifiedNow = true;
+        } else this.notes.push(T.phoneNotFound);
       }
     }
     this.sig = this.understand(this.input.text, this.ctx());
@@ -250,8 +259,10 @@ class Turn {
 
   private async greet() {
     const customer = this.s.customerId ? await this.port.customerById(this.s.customerId) : null;
-    const name = this.input.displayName?.trim() || (customer ? shortName(customer.name) : undefined);
-    this.notes.push(T.greeting(name ? titleCase(name) : undefined));
+    if (!this.identifiedNow) {
+      const name = this.input.displayName?.trim() || (customer ? shortName(customer.name) : undefined);
+      this.notes.push(T.greeting(name ? titleCase(name) : undefined));
+    }
     const needs: string[] = [];
     if (!customer) needs.push(this.cnpjPhrase());
     needs.push(NEED_PHRASES.invoice, NEED_PHRASES.items, NEED_PHRASES.reason, NEED_PHRASES.photos);
@@ -260,8 +271,13 @@ class Turn {
     this.s.intent = undefined;
   }
 
+  /** Offer the phone button only where there is one and no phone was shared yet. */
+  private canAskPhone(): boolean {
+    return this.port.channel === 'telegram' && this.s.phone === undefined;
+  }
+
   private cnpjPhrase(): string {
-    return this.port.channel === 'telegram' ? NEED_PHRASES.cnpjOrPhone : NEED_PHRASES.cnpj;
+    return this.canAskPhone() ? NEED_PHRASES.cnpjOrPhone : NEED_PHRASES.cnpj;
   }
 
   private cancel() {
@@ -401,34 +417,40 @@ class Turn {
 
   private async applyIdentityAndInvoice(d: Draft) {
     if (this.s.customerId === undefined) await this.identify();
-    const nf =
-      this.sig.invoiceNumbers.at(-1) ?? (this.s.expecting === 'invoice' ? bareNumber(this.input.text) : undefined);
+    const said = this.sig.invoiceNumbers.at(-1) ?? (this.s.expecting === 'invoice' ? bareNumber(this.input.text) : undefined);
     const customerId = this.s.customerId;
-    if (nf && nf !== d.invoice?.number && customerId !== undefined) {
-      // Another invoice: keep what the customer said about the parts, re-resolve against it.
-      d.pendingRefs = [
-        ...d.items.map((i) => ({ code: i.code, mask: i.mask, quantity: i.quantityStated ? i.quantity : undefined })),
-        ...d.unmatchedRefs,
-        ...d.pendingRefs,
-      ];
-      d.unmatchedRefs = [];
-      d.invoice = undefined;
-      d.invoiceItems = undefined;
-      d.items = [];
-      d.invoiceNotFound = false;
-      d.invoiceNumber = nf;
-      const inv = await this.port.invoiceOfCustomer(customerId, nf);
-      if (inv) this.setInvoice(d, inv);
-      else {
-        d.invoiceMisses += 1;
-        if (d.invoiceMisses >= intakeFlow.maxInvoiceMisses) {
-          d.invoiceNotFound = true;
-          this.notes.push(T.invoiceAcceptedUnverified(nf));
-        } else this.notes.push(T.invoiceNotFound(nf));
-      }
-    } else if (nf && customerId === undefined) {
-      d.invoiceNumber = nf;
+    if (customerId === undefined) {
+      if (said) d.invoiceNumber = said;
+      return;
     }
+    // A number said now, or one said before the customer was known and not looked up yet.
+    const pending = !d.invoice && !d.invoiceNotFound && d.invoiceNumber !== d.missedInvoice ? d.invoiceNumber : undefined;
+    const nf = said ?? pending;
+    if (!nf || nf === d.invoice?.number) return;
+    // Another invoice: keep what the customer said about the parts, re-resolve against it.
+    d.pendingRefs = [
+      ...d.items.map((i) => ({ code: i.code, mask: i.mask, quantity: i.quantityStated ? i.quantity : undefined })),
+      ...d.unmatchedRefs,
+      ...d.pendingRefs,
+    ];
+    d.unmatchedRefs = [];
+    d.invoice = undefined;
+    d.invoiceItems = undefined;
+    d.items = [];
+    d.invoiceNotFound = false;
+    d.invoiceNumber = nf;
+    const inv = await this.port.invoiceOfCustomer(customerId, nf);
+    if (inv) {
+      this.setInvoice(d, inv);
+      d.missedInvoice = undefined;
+      return;
+    }
+    d.invoiceMisses += 1;
+    d.missedInvoice = nf;
+    if (d.invoiceMisses >= intakeFlow.maxInvoiceMisses) {
+      d.invoiceNotFound = true;
+      this.notes.push(T.invoiceAcceptedUnverified(nf));
+    } else this.notes.push(T.invoiceNotFound(nf));
   }
 
   private setInvoice(d: Draft, inv: InvoiceInfo) {
