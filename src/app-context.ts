@@ -35,10 +35,12 @@ export interface ContextOptions {
   channels?: ChannelAdapter[];
   delivery?: Partial<DeliveryOptions>;
   queuePrefix?: string;
+  /** An already opened and migrated database (tests); otherwise the configuration's. */
+  handle?: DbHandle;
 }
 
 export async function createContext(cfg: Config, log: Logger, opts: ContextOptions = {}): Promise<AppContext> {
-  const handle = await openDatabase(cfg);
+  const handle = opts.handle ?? (await openDatabase(cfg));
   const store = new MediaStore(path.join(cfg.DATA_DIR, 'media'));
   const today = () => cfg.TODAY ?? toIsoDate(new Date());
   const maxAttachmentBytes = Math.round(cfg.MAX_ATTACHMENT_MB * 1024 * 1024);
@@ -58,11 +60,15 @@ export async function createContext(cfg: Config, log: Logger, opts: ContextOptio
     log,
     (ids) => void delivery?.enqueue(ids),
   );
-  const queue = createQueue({ redisUrl: cfg.REDIS_URL, prefix: opts.queuePrefix, logger: log });
-  const list =
-    opts.channels ?? createChannels(cfg, { log, state: dbKeyValueStore(handle.db), maxAttachmentBytes });
+  const queue = createQueue({ redisUrl: cfg.REDIS_URL, prefix: opts.queuePrefix ?? cfg.QUEUE_PREFIX, logger: log });
+  const list = opts.channels ?? createChannels(cfg, { log, state: dbKeyValueStore(handle.db), maxAttachmentBytes });
   const channels = new Map(list.map((c) => [c.name, c]));
-  delivery = new OutboxDelivery(handle.db, queue, channels, log, { ...DEFAULT_DELIVERY, ...opts.delivery });
+  delivery = new OutboxDelivery(handle.db, queue, channels, log, {
+    ...DEFAULT_DELIVERY,
+    claimTimeoutMs: cfg.DELIVERY_CLAIM_TIMEOUT_S * 1000,
+    backoffMs: cfg.DELIVERY_RETRY_BASE_MS,
+    ...opts.delivery,
+  });
   const d = delivery;
 
   return {
@@ -88,11 +94,14 @@ export async function createContext(cfg: Config, log: Logger, opts: ContextOptio
       for (const c of channels.values()) {
         // A channel that cannot start (no network, bad credentials) must not stop the others:
         // its status says why, and the adapter keeps retrying on its own.
-        c.start((msg) => engine.handle(msg)).catch((err) => log.error({ err, channel: c.name }, 'channel failed to start'));
+        c.start((msg) => engine.handle(msg)).catch((err) =>
+          log.error({ err, channel: c.name }, 'channel failed to start'),
+        );
       }
     },
     async stop() {
-      for (const c of channels.values()) await c.stop().catch((err) => log.error({ err, channel: c.name }, 'channel stop failed'));
+      for (const c of channels.values())
+        await c.stop().catch((err) => log.error({ err, channel: c.name }, 'channel stop failed'));
       d.stop();
       await queue.close().catch((err) => log.error({ err }, 'queue close failed'));
       await handle.close().catch((err) => log.error({ err }, 'db close failed'));

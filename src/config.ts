@@ -61,6 +61,12 @@ const envSchema = z.object({
       .regex(/^rediss?:\/\//, 'must start with redis://')
       .optional(),
   ),
+  /** Redis key prefix for BullMQ (several installations may share one Redis). */
+  QUEUE_PREFIX: optionalString.transform((v) => v ?? 'posvenda'),
+  /** A send claimed longer ago than this is presumed lost with its process and taken over. */
+  DELIVERY_CLAIM_TIMEOUT_S: int(120, 1, 3600),
+  /** First retry pause for a failed send; it doubles each time (capped at 5 min), 10 attempts. */
+  DELIVERY_RETRY_BASE_MS: int(2000, 10, 600_000),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_MODEL: optionalString.transform((v) => v ?? 'gpt-4o-mini'),

@@ -30,6 +30,20 @@ async function main() {
     deliver: (ids) => void ctx.delivery.enqueue(ids),
     retryOutbox: (id) => ctx.delivery.retry(id),
     extraRoutes: (a) => mountChannelRoutes(a, ctx.channels),
+    console: {
+      db: ctx.handle.db,
+      store: ctx.store,
+      log,
+      today: ctx.today,
+      deliver: (ids) => void ctx.delivery.enqueue(ids),
+      retryOutbox: (id) => ctx.delivery.retry(id),
+      channelStatus: () => ctx.channelStatus(),
+      assistanceDeadlineDays: cfg.ASSISTANCE_DEADLINE_DAYS,
+      defaultWarrantyMonths: cfg.DEFAULT_WARRANTY_MONTHS,
+      maxAttachmentBytes: Math.round(cfg.MAX_ATTACHMENT_MB * 1024 * 1024),
+      maxImagePixels: Math.round(cfg.MAX_IMAGE_MEGAPIXELS * 1_000_000),
+      secureCookies: cfg.PUBLIC_URL?.startsWith('https://') ?? false,
+    },
     health: async () => {
       const channels = ctx.channelStatus();
       try {

@@ -417,14 +417,16 @@ class Turn {
 
   private async applyIdentityAndInvoice(d: Draft) {
     if (this.s.customerId === undefined) await this.identify();
-    const said = this.sig.invoiceNumbers.at(-1) ?? (this.s.expecting === 'invoice' ? bareNumber(this.input.text) : undefined);
+    const said =
+      this.sig.invoiceNumbers.at(-1) ?? (this.s.expecting === 'invoice' ? bareNumber(this.input.text) : undefined);
     const customerId = this.s.customerId;
     if (customerId === undefined) {
       if (said) d.invoiceNumber = said;
       return;
     }
     // A number said now, or one said before the customer was known and not looked up yet.
-    const pending = !d.invoice && !d.invoiceNotFound && d.invoiceNumber !== d.missedInvoice ? d.invoiceNumber : undefined;
+    const pending =
+      !d.invoice && !d.invoiceNotFound && d.invoiceNumber !== d.missedInvoice ? d.invoiceNumber : undefined;
     const nf = said ?? pending;
     if (!nf || nf === d.invoice?.number) return;
     // Another invoice: keep what the customer said about the parts, re-resolve against it.

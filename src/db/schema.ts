@@ -370,3 +370,52 @@ export const settings = pgTable('settings', {
   value: jsonb('value').notNull(),
   updatedAt: updatedAt(),
 });
+
+/**
+ * Staff console sessions, kept server-side. The cookie carries a random token; only its sha256 is
+ * stored here (a leaked table opens no session). Sessions are ended (logout, idle, expiry, user
+ * disabled, rotation at login), never deleted. `csrfToken` is checked on every console POST.
+ */
+export const consoleSessions = pgTable(
+  'console_sessions',
+  {
+    /** sha256 (hex) of the cookie's token. */
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    csrfToken: text('csrf_token').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    endedAt: ts('ended_at'),
+    endReason: text('end_reason'),
+  },
+  (t) => [index('console_sessions_user_idx').on(t.userId)],
+);
+
+/** Append-only log of console actions: who, what, when, on what, from where. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    userId: integer('user_id').references(() => users.id),
+    /** The user's e-mail, or what was typed at a failed login. */
+    actor: text('actor').notNull(),
+    role: text('role'),
+    /** `login.failed`, `request.decide`, `user.disable`, … */
+    action: text('action').notNull(),
+    /** What it was done to: `AT-000123`, `user:7`, `forward:3`, `outbox:12`, a URL for denied accesses. */
+    target: text('target'),
+    requestId: integer('request_id').references(() => requests.id),
+    ip: text('ip'),
+    details: jsonb('details'),
+  },
+  (t) => [
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_action_idx').on(t.action, t.at),
+    index('audit_log_actor_idx').on(t.actor, t.at),
+  ],
+);

@@ -22,6 +22,7 @@ import { type Actor, actorForToken, can, type PERMISSIONS } from '../services/au
 import { ClientError } from '../services/errors';
 import { answerForward, listForwards } from '../services/forwards';
 import { decide } from '../services/review';
+import { type ConsoleDeps, registerConsole } from './console';
 
 export interface AppDeps {
   db: Database;
@@ -38,6 +39,8 @@ export interface AppDeps {
   /** Extra routes (channel webhooks), mounted by the composition root. */
   extraRoutes?: (app: FastifyInstance) => void;
   health: () => Promise<Record<string, unknown>>;
+  /** The staff console (pages under /console); absent = no console. */
+  console?: ConsoleDeps;
 }
 
 const attachmentSchema = z.object({
@@ -313,6 +316,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
 
   deps.extraRoutes?.(app);
+  if (deps.console) registerConsole(app, deps.console);
 
   // ------------------------------------------------------------ media (private)
   app.get('/media/:sha', { preHandler: auth('read') }, async (req, reply) => {

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ChannelSendError, type ChannelAdapter, type EmailThread, type OutboundMessage } from '../channels/types';
+import { type ChannelAdapter, ChannelSendError, type EmailThread, type OutboundMessage } from '../channels/types';
 import { parseChannelData } from '../conversation/inbound';
 import type { Database } from '../db/client';
 import { rowsOf } from '../db/requests-repo';
@@ -21,7 +21,12 @@ export interface DeliveryOptions {
   sweepEveryMs: number;
 }
 
-export const DEFAULT_DELIVERY: DeliveryOptions = { claimTimeoutMs: 120_000, attempts: 10, backoffMs: 2000, sweepEveryMs: 30_000 };
+export const DEFAULT_DELIVERY: DeliveryOptions = {
+  claimTimeoutMs: 120_000,
+  attempts: 10,
+  backoffMs: 2000,
+  sweepEveryMs: 30_000,
+};
 
 /** Per-channel pacing: Telegram ~1 msg/s per chat and ~30/s overall; the others are gentler. */
 function limiterFor(channel: string): KeyedRateLimiter {
@@ -61,11 +66,16 @@ export class OutboxDelivery {
     });
   }
 
-  /** Queue these rows for delivery (after the transaction that wrote them committed). */
-  async enqueue(ids: number[]): Promise<void> {
+  /**
+   * Queue these rows for delivery (after the transaction that wrote them committed). `fresh` gives the job
+   * its own id: a staff retry must not be swallowed by the dedup of the job that just failed (BullMQ may
+   * still be moving it to the failed set).
+   */
+  async enqueue(ids: number[], fresh = false): Promise<void> {
     for (const outboxId of ids) {
+      const jobId = fresh ? `outbox-${outboxId}-r${Date.now()}` : `outbox-${outboxId}`;
       try {
-        await this.queue.add(JOB, { outboxId }, { jobId: `outbox-${outboxId}`, attempts: this.opts.attempts, backoffMs: this.opts.backoffMs });
+        await this.queue.add(JOB, { outboxId }, { jobId, attempts: this.opts.attempts, backoffMs: this.opts.backoffMs });
       } catch (err) {
         // The row stays pending: the sweep adds it again.
         this.log.warn({ err, outboxId }, 'could not enqueue delivery; the sweep will retry');
@@ -104,7 +114,7 @@ export class OutboxDelivery {
       .set({ status: 'pending', attempts: 0, lastError: null, claimedAt: null })
       .where(and(eq(outbox.id, outboxId), eq(outbox.status, 'failed')))
       .returning({ id: outbox.id });
-    if (rows.length) await this.enqueue([outboxId]);
+    if (rows.length) await this.enqueue([outboxId], true);
     return rows.length > 0;
   }
 
@@ -206,6 +216,7 @@ export class OutboxDelivery {
       set channel_data = jsonb_set(coalesce(channel_data, '{}'::jsonb), '{messageIds}',
         coalesce(channel_data->'messageIds', '[]'::jsonb) || to_jsonb(${messageId}::text))
       where id = ${conversationId} returning id`);
-    if (rowsOf(res).length === 0) this.log.warn({ conversationId }, 'conversation vanished while recording a sent mail');
+    if (rowsOf(res).length === 0)
+      this.log.warn({ conversationId }, 'conversation vanished while recording a sent mail');
   }
 }

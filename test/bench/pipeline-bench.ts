@@ -133,7 +133,10 @@ export async function runPipelineBench(
       .jpeg()
       .toBuffer();
 
-    const drive = (mode: 'closed' | 'paced', extra: { perConv?: number; rate?: number; total?: number; startK: number }) =>
+    const drive = (
+      mode: 'closed' | 'paced',
+      extra: { perConv?: number; rate?: number; total?: number; startK: number },
+    ) =>
       new Promise<{ latencies: number[]; seconds: number }>((resolve, reject) => {
         const w = new Worker(path.join(__dirname, 'pipeline-client.mjs'), {
           workerData: { base, conversations: n, mode, photo: photo.toString('base64'), ...extra },

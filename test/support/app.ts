@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { ConversationEngine } from '../../src/conversation/inbound';
 import type { DbHandle } from '../../src/db/client';
 import { buildApp } from '../../src/http/app';
+import type { ConsoleDeps } from '../../src/http/console';
 import { importCsv } from '../../src/integrations/import';
 import { MediaStore } from '../../src/media';
 import { createToken, type Role } from '../../src/services/auth';
@@ -23,6 +24,8 @@ export interface ChatReply {
 /** A running app on a fresh database with the master-data fixtures imported. */
 export interface TestApp {
   handle: DbHandle;
+  /** `http://127.0.0.1:PORT` of the listening app (for a browser). */
+  base: string;
   app: ReturnType<typeof buildApp>;
   engine: ConversationEngine;
   token(role: Role): Promise<string>;
@@ -55,7 +58,8 @@ export async function importFixtures(handle: DbHandle, dir = FIXTURES) {
   }
 }
 
-export async function startTestApp(kind: DbKind): Promise<TestApp> {
+/** Options: `console` overrides the staff console's dependencies (clock, channel status, retry, limits). */
+export async function startTestApp(kind: DbKind, opts: { console?: Partial<ConsoleDeps> } = {}): Promise<TestApp> {
   const handle = await openTestDb(kind);
   await importFixtures(handle);
   const media = tempDir('posvenda-media-');
@@ -85,6 +89,18 @@ export async function startTestApp(kind: DbKind): Promise<TestApp> {
     maxAttachmentBytes: 10 * 1024 * 1024,
     deliver: () => {},
     health: async () => ({ ok: true }),
+    console: {
+      db: handle.db,
+      store,
+      log,
+      today: () => TODAY,
+      deliver: () => {},
+      assistanceDeadlineDays: 9,
+      defaultWarrantyMonths: 12,
+      secureCookies: false,
+      channelStatus: () => ({ web: { state: 'up' } }),
+      ...opts.console,
+    },
   });
   // Real sockets (fastify's inject pulls an ESM-only dependency Jest cannot load on Node 20).
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -112,6 +128,7 @@ export async function startTestApp(kind: DbKind): Promise<TestApp> {
   let seq = 0;
   return {
     handle,
+    base,
     app,
     engine,
     async token(role) {

@@ -177,7 +177,7 @@ class TelegramChannel implements TelegramAdapter {
       // Tell Telegram what the last batch consumed, so the next start does not receive it again (harmless, since
       // the inbox deduplicates, but it would re-download photos).
       await this.api
-        .call('getUpdates', { offset: this.offset, limit: 1, timeout: 0 }, { timeoutMs: 2_000 })
+        .call('getUpdates', { offset: this.offset, limit: 1, timeout: 0 }, { timeoutMs: 5_000 })
         .catch(() => {});
     }
     this.setState('down', 'stopped');

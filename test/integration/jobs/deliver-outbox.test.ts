@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
-import { ChannelSendError, type ChannelAdapter, type OutboundMessage } from '../../../src/channels/types';
+import { type ChannelAdapter, ChannelSendError, type OutboundMessage } from '../../../src/channels/types';
 import { writeOutbound } from '../../../src/conversation/inbound';
 import type { DbHandle } from '../../../src/db/client';
 import { outbox } from '../../../src/db/schema';
@@ -34,7 +34,8 @@ const runners = [
   ['memory', undefined],
   ...(process.env.REDIS_URL ? [['bullmq', process.env.REDIS_URL] as const] : []),
 ] as const;
-if (!process.env.REDIS_URL) console.warn('BullMQ delivery tests SKIPPED: REDIS_URL not set (in-process runner still tested).');
+if (!process.env.REDIS_URL)
+  console.warn('BullMQ delivery tests SKIPPED: REDIS_URL not set (in-process runner still tested).');
 
 describe.each(dbKinds())('outbox delivery on %s', (kind) => {
   let h: DbHandle;
@@ -138,7 +139,10 @@ describe.each(dbKinds())('outbox delivery on %s', (kind) => {
     it('sweeps rows a crash left pending or claimed, and delivers them', async () => {
       const ids = await pending(3, 'telegram:9');
       // A sender claimed one and died; the others were never queued.
-      await h.db.update(outbox).set({ claimedAt: new Date(Date.now() - 10_000) }).where(eq(outbox.id, ids[0]!));
+      await h.db
+        .update(outbox)
+        .set({ claimedAt: new Date(Date.now() - 10_000) })
+        .where(eq(outbox.id, ids[0]!));
       await queue.start();
       expect(await delivery.sweep()).toBeGreaterThanOrEqual(3);
       await until(async () => (await statusOf(ids)).every((s) => s === 'sent'));

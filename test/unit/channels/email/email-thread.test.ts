@@ -1,7 +1,12 @@
 // Unit tests (no server) for Message-ID/protocol/subject parsing, the auto-reply rules, outbound
 // rendering and SMTP error mapping; they would sit in test/unit/channels/email/ otherwise.
 import { autoReplyReason, type MailHeader } from '../../../../src/channels/email/auto-reply-reason';
-import { cleanSubject, findProtocol, inboundThread, parseMessageIds } from '../../../../src/channels/email/inbound-thread';
+import {
+  cleanSubject,
+  findProtocol,
+  inboundThread,
+  parseMessageIds,
+} from '../../../../src/channels/email/inbound-thread';
 import { fixMojibake } from '../../../../src/channels/email/mail-to-inbound';
 import { formatOwnMessageId, parseOwnMessageId } from '../../../../src/channels/email/own-message-id';
 import { OPTIONS_PROMPT, renderOutboundMail } from '../../../../src/channels/email/render-outbound-mail';
