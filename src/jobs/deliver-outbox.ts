@@ -75,7 +75,11 @@ export class OutboxDelivery {
     for (const outboxId of ids) {
       const jobId = fresh ? `outbox-${outboxId}-r${Date.now()}` : `outbox-${outboxId}`;
       try {
-        await this.queue.add(JOB, { outboxId }, { jobId, attempts: this.opts.attempts, backoffMs: this.opts.backoffMs });
+        await this.queue.add(
+          JOB,
+          { outboxId },
+          { jobId, attempts: this.opts.attempts, backoffMs: this.opts.backoffMs },
+        );
       } catch (err) {
         // The row stays pending: the sweep adds it again.
         this.log.warn({ err, outboxId }, 'could not enqueue delivery; the sweep will retry');

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { tempDir } from '../support/db';
+import { freePort } from '../support/net';
 
 /*
  * The real commands a person runs, as separate processes on the embedded database:
@@ -32,16 +32,6 @@ function cli(dataDir: string, ...args: string[]) {
     timeout: 60_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 describe('command line and server (embedded database)', () => {

@@ -1,17 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
-import { writeOutbound } from '../../src/conversation/inbound';
-import { migrate, openPglite } from '../../src/db/client';
 import { inArray } from 'drizzle-orm';
 import pino from 'pino';
 import { type AppContext, createContext } from '../../src/app-context';
 import { createTelegramAdapter } from '../../src/channels/telegram';
 import { parseConfig } from '../../src/config';
+import { writeOutbound } from '../../src/conversation/inbound';
 import type { DbHandle } from '../../src/db/client';
+import { migrate, openPglite } from '../../src/db/client';
 import { outbox } from '../../src/db/schema';
 import { openTestDb, tempDir } from '../support/db';
 import { FakeTelegram } from '../support/fake-telegram';
+import { freePort } from '../support/net';
 
 /*
  * Issue check: 200 pending outbound messages, the server killed with SIGKILL mid-way, started
@@ -23,18 +23,12 @@ const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const N = 200;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-const runners = [['in-process', undefined], ...(process.env.REDIS_URL ? [['bullmq', process.env.REDIS_URL] as const] : [])] as const;
-if (!process.env.REDIS_URL) console.warn('BullMQ crash test SKIPPED: REDIS_URL not set (in-process runner still tested).');
+const runners = [
+  ['in-process', undefined],
+  ...(process.env.REDIS_URL ? [['bullmq', process.env.REDIS_URL] as const] : []),
+] as const;
+if (!process.env.REDIS_URL)
+  console.warn('BullMQ crash test SKIPPED: REDIS_URL not set (in-process runner still tested).');
 
 describe.each(runners)('outbound delivery survives a crash (%s runner)', (_name, redisUrl) => {
   const tmp = tempDir('posvenda-crash-');
@@ -99,7 +93,6 @@ describe.each(runners)('outbound delivery survives a crash (%s runner)', (_name,
     console.log(`crash test: ${atKill} delivered before SIGKILL, ${N} after restart, ${duplicates} duplicate(s)`);
     expect(duplicates).toBeLessThanOrEqual(8);
   }, 180_000);
-
 });
 
 describe.each(runners)('outbound delivery across a 60 s Bot API outage (%s runner)', (_name, redisUrl) => {
@@ -112,7 +105,13 @@ describe.each(runners)('outbound delivery across a 60 s Bot API outage (%s runne
     handle = await openTestDb('pglite');
     const log = pino({ level: 'silent' });
     const cfg = parseConfig({ DATA_DIR: tmp.dir, LOG_LEVEL: 'silent', ...(redisUrl ? { REDIS_URL: redisUrl } : {}) });
-    const adapter = createTelegramAdapter({ token: tg.token, apiRoot: tg.apiRoot, log, maxAttachmentBytes: 1e7, pollTimeoutSeconds: 1 });
+    const adapter = createTelegramAdapter({
+      token: tg.token,
+      apiRoot: tg.apiRoot,
+      log,
+      maxAttachmentBytes: 1e7,
+      pollTimeoutSeconds: 1,
+    });
     ctx = await createContext(cfg, log, {
       handle,
       channels: [adapter],

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Client, LocalAuth } from 'whatsapp-web.js';
+import { CHROMIUM_ARGS } from '../../chromium-args';
 import type { WhatsappClientLike } from './whatsapp-client-like';
 
 /** Where the real client keeps its state, and which browser it drives. */
@@ -30,18 +31,7 @@ export function createRealWhatsappClient(opts: RealWhatsappClientOptions): Whats
     puppeteer: {
       executablePath: opts.chromiumPath,
       headless: true,
-      args: [
-        // Containers run as root without user namespaces: Chromium's sandbox cannot start there.
-        '--no-sandbox',
-        '--disable-gpu',
-        // /dev/shm is 64 MB in Docker: Chromium crashes on it under load.
-        '--disable-dev-shm-usage',
-        // No updater, sync or background fetches: fewer processes and no traffic but WhatsApp's.
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: [...CHROMIUM_ARGS],
     },
   });
 }
