@@ -1,5 +1,4 @@
 import { eq } from 'drizzle-orm';
-import { T } from '../../flows/texts';
 import { dbPort } from '../conversation/db-port';
 import { writeOutbound } from '../conversation/inbound';
 import { type ConvState, invoiceIntoDraft, readState } from '../conversation/state';
@@ -7,6 +6,7 @@ import type { Database, Tx } from '../db/client';
 import { setRequestStatus } from '../db/requests-repo';
 import { conversations, endpoints, requestItems, requestPhotos, requests } from '../db/schema';
 import { canTransition, DECISION_TARGET, type Decision, type RequestStatus } from '../domain/request-status';
+import { customerDecisionText } from './console/decision-text';
 import { ClientError } from './errors';
 
 /**
@@ -41,12 +41,8 @@ export async function decide(
       decision === 'return' ? { returnMessage: text } : {},
     );
 
-    const customerText = {
-      accept: () => T.decisionAccepted(req.protocol) + (text ? `\n${text}` : ''),
-      return: () => T.decisionReturned(req.protocol, text),
-      charge: () => T.decisionCharged(req.protocol, text, req.orderNumber ?? undefined),
-      reject: () => T.decisionRejected(req.protocol, text),
-    }[decision]();
+    // The same composition the console previews before the reviewer confirms.
+    const customerText = customerDecisionText(decision, req.protocol, text, req.orderNumber);
 
     if (decision === 'return' && req.conversationId) await reopenForCorrection(tx, req, text);
     const outboxIds = await notifyCustomer(tx, req, by, customerText);

@@ -3,7 +3,7 @@ import type { Decision } from '../../domain/request-status';
 
 /**
  * The message the customer receives for a review decision: the same catalogue texts, composed
- * the same way as `services/review.ts` `decide` does, so the console can show it before the
+ * by `services/review.ts` `decide` and previewed by the console before the
  * reviewer confirms. (A test compares this preview with what reaches the customer's web chat.)
  */
 export function customerDecisionText(
