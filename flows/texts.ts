@@ -135,6 +135,7 @@ export const T = {
   resubmitted: (protocol: string) =>
     `Obrigado! ✅ Reenviei a solicitação ${protocol} com as correções para a equipe analisar de novo.`,
 
+  resumeStashed: 'Agora vamos continuar a outra solicitação que você tinha começado.',
   cancelled: 'Tudo bem, cancelei. Se precisar, é só chamar por aqui. 🙂',
   nothingToCancel: 'Tudo bem! Se precisar de algo, é só chamar.',
 

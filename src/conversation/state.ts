@@ -92,6 +92,8 @@ export const convStateSchema = z.object({
   /** A returned request being corrected (resubmitted under the same protocol). */
   returned: z.object({ requestId: z.number().int(), protocol: z.string(), message: z.string() }).optional(),
   lastProtocol: z.string().optional(),
+  /** An intake in progress set aside while a returned request is corrected; resumed afterwards. */
+  stash: z.object({ draft: draftSchema }).optional(),
   /** The last question asked (to stay quiet on a burst of photos that changes nothing). */
   lastAsk: z.string().optional(),
 });

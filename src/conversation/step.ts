@@ -283,7 +283,15 @@ class Turn {
   private cancel() {
     const active = this.s.phase === 'intake' || this.s.phase === 'confirming' || this.s.phase === 'awaiting_order';
     this.notes.push(active ? T.cancelled : T.nothingToCancel);
+    const stash = this.s.returned ? this.s.stash : undefined;
     this.reset();
+    if (stash) {
+      // Cancelling the correction must not lose the other request the customer was opening.
+      this.s.intent = 'assistencia';
+      this.s.draft = stash.draft;
+      this.notes.push(T.resumeStashed);
+      this.next(stash.draft);
+    }
   }
 
   private reset() {
@@ -715,8 +723,15 @@ class Turn {
     if (this.s.returned) {
       const { protocol } = await this.port.resubmitRequest(this.s.returned.requestId, req);
       this.notes.push(T.resubmitted(protocol));
+      const stash = this.s.stash;
       this.reset();
       this.s.lastProtocol = protocol;
+      if (stash) {
+        this.s.intent = 'assistencia';
+        this.s.draft = stash.draft;
+        this.notes.push(T.resumeStashed);
+        this.next(stash.draft);
+      }
       return;
     }
     const { protocol } = await this.port.createRequest(req);

@@ -74,6 +74,11 @@ async function reopenForCorrection(tx: Tx, req: typeof requests.$inferSelect, me
     expecting: undefined,
     options: undefined,
     returned: { requestId: req.id, protocol: req.protocol, message },
+    // Another request the customer was in the middle of opening is kept and resumed after this one.
+    stash:
+      (prev.phase === 'intake' || prev.phase === 'confirming') && prev.draft && !prev.returned
+        ? { draft: prev.draft }
+        : prev.stash,
     draft: {
       invoiceNumber: req.invoiceNumber,
       invoiceMisses: 0,

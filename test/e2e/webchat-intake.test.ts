@@ -315,4 +315,27 @@ describe.each(dbKinds())('web chat intake on %s', (kind) => {
     expect(said(r2)).toMatch(/930028/);
     expect(said(r2)).toMatch(/Posso registrar/);
   });
+
+  it('keeps an intake in progress when a returned request interrupts it, and resumes it after', async () => {
+    const from = '(54) 99911-0006';
+    const r1 = await t.say(from, 'nf 88001 a porta 410100 chegou amassada, 1 peça', { photos: [await photo()] });
+    expect(said(r1)).toMatch(/Posso registrar/);
+    const protocol = lastProtocol(await t.say(from, 'sim'))!;
+    // A second report, half done (no photo yet)…
+    const r2 = await t.say(from, 'outra coisa: nf 88001 a frente de gaveta 410117 veio riscada de fabrica, 1 un');
+    expect(said(r2)).toMatch(/foto/);
+    // …when the first comes back for correction.
+    await t.api('POST', `/api/requests/${protocol}/decision`, await t.token('assistant'), {
+      decision: 'return',
+      message: 'Envie uma foto com a peça instalada.',
+    });
+    const r3 = await t.say(from, 'segue', { photos: [await photo()] });
+    expect(said(r3)).toMatch(/410100/);
+    const r4 = await t.say(from, 'sim');
+    expect(said(r4)).toContain(protocol);
+    expect(said(r4)).toMatch(/continuar a outra solicitação/);
+    expect(said(r4)).toMatch(/foto/);
+    const r5 = await t.say(from, 'segue a foto', { photos: [await photo()] });
+    expect(said(r5)).toMatch(/410117/);
+  });
 });
