@@ -114,6 +114,7 @@ export const T = {
       ? 'O arquivo que você mandou não é uma imagem que eu consiga abrir 😕 Pode enviar a foto em JPG ou PNG?'
       : `${n} arquivos que você mandou não são imagens que eu consiga abrir 😕 Pode enviá-los em JPG ou PNG?`,
   photoTooLarge: 'Uma das imagens passou do limite de tamanho (10 MB). Pode mandar uma versão menor?',
+  photoUnavailable: 'Não consegui baixar uma das imagens que você mandou 😕 Pode enviar de novo?',
   photoTooMany: 'Recebi muitas imagens de uma vez; guardei as 10 primeiras.',
   photosReceived: (n: number) => (n === 1 ? 'Recebi a foto 📷' : `Recebi ${n} fotos 📷`),
 

@@ -25,7 +25,11 @@ export interface Inbound {
   displayName?: string;
   attachments: { bytes: Buffer; filename?: string; contentType?: string }[];
   /** Attachments the adapter already refused (too large to download, unreadable). */
-  refused?: { tooLarge: number; notImage: number };
+  refused?: {
+    tooLarge: number;
+    notImage: number /** Downloads that kept failing: ask to resend. */;
+    unavailable?: number;
+  };
   /**
    * E-mail threading. Present (even empty) for channels where a new message that is not a reply
    * starts a new conversation; absent for chat channels (one running conversation per address).
@@ -159,6 +163,7 @@ export class ConversationEngine {
     }[] = [];
     let notImage = msg.refused?.notImage ?? 0;
     let tooLarge = msg.refused?.tooLarge ?? 0;
+    const unavailable = msg.refused?.unavailable ?? 0;
     for (const a of msg.attachments.slice(0, 10)) {
       const check = await inspectImage(a.bytes, {
         maxBytes: this.opts.maxAttachmentBytes,
@@ -184,7 +189,7 @@ export class ConversationEngine {
         });
       }
     }
-    return { accepted, notImage, tooLarge };
+    return { accepted, notImage, tooLarge, unavailable };
   }
 
   private async process(tx: Tx, msg: Inbound, photos: Awaited<ReturnType<ConversationEngine['storePhotos']>>) {
@@ -315,6 +320,7 @@ export class ConversationEngine {
         photos: photos.accepted.map((p) => p.sha256),
         refusedAttachments: photos.notImage,
         tooLargeAttachments: photos.tooLarge,
+        unavailableAttachments: photos.unavailable,
         droppedAttachments: Math.max(0, msg.attachments.length - 10),
         displayName: msg.displayName ?? endpointName,
         verifiedPhone: msg.verifiedPhone ? (normalizePhone(msg.verifiedPhone) ?? undefined) : undefined,

@@ -32,6 +32,8 @@ export interface StepInput {
   refusedAttachments: number;
   /** Attachments refused because they are too large. */
   tooLargeAttachments: number;
+  /** Attachments the channel could not download (network): the customer is asked to send them again. */
+  unavailableAttachments?: number;
   /** Attachments over the per-message limit (ignored). */
   droppedAttachments?: number;
   /** The sender's name as the channel gives it (profile name, web chat form). */
@@ -188,6 +190,7 @@ class Turn {
   private attachmentNotes() {
     if (this.input.refusedAttachments > 0) this.notes.push(T.photoRefused(this.input.refusedAttachments));
     if (this.input.tooLargeAttachments > 0) this.notes.push(T.photoTooLarge);
+    if ((this.input.unavailableAttachments ?? 0) > 0) this.notes.push(T.photoUnavailable);
     if ((this.input.droppedAttachments ?? 0) > 0) this.notes.push(T.photoTooMany);
   }
 
@@ -214,7 +217,12 @@ class Turn {
     if (first === 'montagem' && !damage) return 'montagem';
     if (intents.includes('assistencia') || damage || this.sig.reason || this.sig.productRefs.length > 0)
       return 'assistencia';
-    if (this.input.refusedAttachments > 0 || this.input.tooLargeAttachments > 0) return 'assistencia';
+    if (
+      this.input.refusedAttachments > 0 ||
+      this.input.tooLargeAttachments > 0 ||
+      (this.input.unavailableAttachments ?? 0) > 0
+    )
+      return 'assistencia';
     return first;
   }
 

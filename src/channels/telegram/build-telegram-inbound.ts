@@ -47,7 +47,7 @@ export async function buildTelegramInbound(unit: TelegramUnit, files: InboundFil
   if (!first) return null;
   const texts: string[] = [];
   const attachments: Inbound['attachments'] = [];
-  const refused = { tooLarge: 0, notImage: 0 };
+  const refused = { tooLarge: 0, notImage: 0, unavailable: 0 };
   let verifiedPhone: string | undefined;
 
   const take = async (
@@ -62,7 +62,7 @@ export async function buildTelegramInbound(unit: TelegramUnit, files: InboundFil
         : await files.download(fileId);
     if (got.ok) attachments.push({ bytes: got.bytes, ...meta });
     else if (got.reason === 'too_large') refused.tooLarge++;
-    else refused.notImage++;
+    else refused.unavailable++;
   };
 
   for (const m of unit.messages) {
@@ -105,7 +105,9 @@ export async function buildTelegramInbound(unit: TelegramUnit, files: InboundFil
     displayName: displayNameOf(first.from),
     attachments,
   };
-  if (refused.tooLarge || refused.notImage) inbound.refused = refused;
+  if (refused.tooLarge || refused.notImage || refused.unavailable) {
+    inbound.refused = refused.unavailable ? refused : { tooLarge: refused.tooLarge, notImage: refused.notImage };
+  }
   if (verifiedPhone) inbound.verifiedPhone = verifiedPhone;
   return inbound;
 }

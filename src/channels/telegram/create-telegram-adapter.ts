@@ -347,12 +347,14 @@ class TelegramChannel implements TelegramAdapter {
   }
 
   private async getUpdates(timeoutSeconds: number): Promise<ParsedUpdate[]> {
-    this.offsetSent = this.offset;
+    const offset = this.offset;
     const raw = await this.api.call(
       'getUpdates',
-      { offset: this.offset, timeout: timeoutSeconds, allowed_updates: ALLOWED_UPDATES },
+      { offset, timeout: timeoutSeconds, allowed_updates: ALLOWED_UPDATES },
       { signal: this.stopper.signal, timeoutMs: timeoutSeconds * 1_000 + this.fetchTimeoutMs },
     );
+    // Only an answered call proves Telegram saw this offset; a poll aborted by stop() may not have reached it.
+    this.offsetSent = offset;
     const list = updatesSchema.safeParse(raw);
     if (!list.success) throw new Error('getUpdates did not answer a list');
     const out: ParsedUpdate[] = [];

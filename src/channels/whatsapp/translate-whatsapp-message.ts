@@ -154,14 +154,15 @@ const lidAndPhoneSchema = z.array(z.object({ lid: optString, pn: optString }));
  * customer gets a polite "please send a photo" instead of silence.
  *
  * A download that keeps failing is not dropped: the message still reaches the engine, counted in
- * `refused.notImage` (whose answer asks the customer to send the file again as JPG/PNG), and an error
- * is logged with the message id for staff to look at.
+ * `refused.unavailable` (whose answer asks the customer to send it again), and an error is logged with
+ * the message id for staff to look at.
  */
 export async function translateWhatsappMessage(m: ParsedWhatsappMessage, deps: TranslateDeps): Promise<Inbound> {
   const who = await resolveSender(m, deps);
   const attachments: Inbound['attachments'] = [];
   let tooLarge = 0;
   let notImage = 0;
+  let unavailable = 0;
   let text: string;
 
   if (TEXT_TYPES.has(m.type)) {
@@ -171,7 +172,7 @@ export async function translateWhatsappMessage(m: ParsedWhatsappMessage, deps: T
     const got = await download(m, deps);
     if (got.ok) attachments.push(got.attachment);
     else if (got.reason === 'too_large') tooLarge++;
-    else notImage++;
+    else unavailable++;
   } else {
     // Stickers, voice notes, audio, video, location, contact cards, polls…: not something the engine reads.
     // A media message's body is its caption (worth keeping); other types put data there (a location's
@@ -190,7 +191,8 @@ export async function translateWhatsappMessage(m: ParsedWhatsappMessage, deps: T
   };
   const displayName = m.notifyName ?? who.pushname;
   if (displayName) inbound.displayName = displayName;
-  if (tooLarge || notImage) inbound.refused = { tooLarge, notImage };
+  if (tooLarge || notImage || unavailable)
+    inbound.refused = { tooLarge, notImage, ...(unavailable ? { unavailable } : {}) };
   return inbound;
 }
 

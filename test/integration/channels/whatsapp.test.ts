@@ -338,7 +338,7 @@ describe('WhatsApp adapter (against a stand-in client)', () => {
       expect(sink.received[0]).toMatchObject({
         text: 'olha a foto',
         attachments: [],
-        refused: { tooLarge: 0, notImage: 1 },
+        refused: { tooLarge: 0, notImage: 0, unavailable: 1 },
         externalId: m.id._serialized,
       });
       const errors = logs.lines.filter((l) => l.level === 50);
