@@ -13,6 +13,7 @@ import { buildApp } from '../../src/http/app';
 import { importCsv } from '../../src/integrations/import';
 import { MediaStore } from '../../src/media';
 import { understandRules } from '../../src/understanding/rules';
+import { testEngineOptions } from '../support/app';
 
 export interface PipelineBenchResult {
   label: string;
@@ -102,20 +103,7 @@ export async function runPipelineBench(
     const log = pino({ level: 'silent' });
     const store = new MediaStore(path.join(tmp, 'media'));
     const today = () => '2026-11-29';
-    const engine = new ConversationEngine(
-      h.db,
-      store,
-      understandRules,
-      {
-        today,
-        defaultWarrantyMonths: 12,
-        assistanceDeadlineDays: 9,
-        maxAttachmentBytes: 10 * 1024 * 1024,
-        maxImagePixels: 50_000_000,
-        maxTextChars: 4000,
-      },
-      log,
-    );
+    const engine = new ConversationEngine(h.db, store, understandRules, testEngineOptions(today), log);
     const app = buildApp({
       db: h.db,
       engine,

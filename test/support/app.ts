@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
 import sharp from 'sharp';
-import { ConversationEngine } from '../../src/conversation/inbound';
+import { ConversationEngine, type EngineOptions } from '../../src/conversation/inbound';
 import type { DbHandle } from '../../src/db/client';
 import { buildApp } from '../../src/http/app';
 import type { ConsoleDeps } from '../../src/http/console';
@@ -52,6 +52,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** The engine settings tests and benchmarks run with (the defaults of the configuration). */
+export function testEngineOptions(today: () => string): EngineOptions {
+  return {
+    today,
+    defaultWarrantyMonths: 12,
+    assistanceDeadlineDays: 9,
+    maxAttachmentBytes: 10 * 1024 * 1024,
+    maxImagePixels: 50_000_000,
+    maxTextChars: 4000,
+  };
+}
+
 export async function importFixtures(handle: DbHandle, dir = FIXTURES) {
   for (const kind of ['products', 'customers', 'invoices'] as const) {
     await importCsv(handle.db, kind, fs.readFileSync(path.join(dir, `${kind}.csv`)), { defaultWarrantyMonths: 12 });
@@ -69,14 +81,7 @@ export async function startTestApp(kind: DbKind, opts: { console?: Partial<Conso
     handle.db,
     store,
     understandRules,
-    {
-      today: () => TODAY,
-      defaultWarrantyMonths: 12,
-      assistanceDeadlineDays: 9,
-      maxAttachmentBytes: 10 * 1024 * 1024,
-      maxImagePixels: 50_000_000,
-      maxTextChars: 4000,
-    },
+    testEngineOptions(() => TODAY),
     log,
   );
   const app = buildApp({

@@ -1,5 +1,6 @@
 import { REASON_LABELS } from '../../../flows/texts';
 import { formatCnpj } from '../../domain/cnpj';
+import { REQUEST_STATUSES } from '../../domain/request-status';
 import { formatDateBr } from '../../domain/warranty';
 
 /** Staff wording for statuses, channels, reasons and teams (pt-BR). */
@@ -14,17 +15,8 @@ export const STATUS_LABELS: Record<string, string> = {
   shipped: 'Expedida',
   closed: 'Encerrada',
 };
-export const STATUS_ORDER = [
-  'submitted',
-  'returned',
-  'accepted',
-  'charged',
-  'rejected',
-  'imported',
-  'released',
-  'shipped',
-  'closed',
-] as const;
+/** Queue tabs follow the life of a request, as the domain lists it. */
+export const STATUS_ORDER = REQUEST_STATUSES;
 
 export const CHANNEL_LABELS: Record<string, string> = {
   web: 'Chat do site',
