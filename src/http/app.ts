@@ -12,11 +12,11 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ConversationEngine } from '../conversation/inbound';
 import type { Database } from '../db/client';
+import { invoiceView } from '../db/invoices-repo';
 import { listRequestIds, requestIdByProtocol, requestsJson } from '../db/requests-repo';
-import { contacts, customers, invoiceItems, invoices, messages, outbox, products } from '../db/schema';
+import { contacts, customers, messages, outbox } from '../db/schema';
 import { normalizeContact } from '../domain/phone';
 import { DECISIONS } from '../domain/request-status';
-import { warrantyUntil } from '../domain/warranty';
 import { decodeBase64Attachment, isSha256Hex, type MediaStore } from '../media';
 import { type Actor, actorForToken, can, type PERMISSIONS } from '../services/auth';
 import { ClientError } from '../services/errors';
@@ -244,39 +244,24 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.get('/api/invoices/:number', { preHandler: auth('read') }, async (req) => {
     const { number } = parse(z.object({ number: z.string().max(30) }), req.params);
-    const n = number.replace(/\D/g, '').replace(/^0+/, '');
-    const [inv] = await deps.db
-      .select({ i: invoices, c: customers })
-      .from(invoices)
-      .innerJoin(customers, eq(customers.id, invoices.customerId))
-      .where(eq(invoices.number, n));
+    const inv = await invoiceView(deps.db, number, deps.defaultWarrantyMonths);
     if (!inv) throw new ClientError(404, `invoice ${number} not found`);
-    const items = await deps.db
-      .select({ it: invoiceItems, p: products })
-      .from(invoiceItems)
-      .innerJoin(products, eq(products.id, invoiceItems.productId))
-      .where(eq(invoiceItems.invoiceId, inv.i.id))
-      .orderBy(asc(invoiceItems.id));
     const today = deps.today();
     return {
-      number: inv.i.number,
-      issueDate: inv.i.issueDate,
-      orderNumber: inv.i.orderNumber,
-      customer: { code: inv.c.code, name: inv.c.name },
-      items: items.map(({ it, p }) => {
-        const months = p.warrantyMonths ?? deps.defaultWarrantyMonths;
-        const until = warrantyUntil(inv.i.issueDate, months);
-        return {
-          productCode: p.code,
-          description: p.description,
-          mask: p.mask,
-          quantity: it.quantity,
-          weightKg: p.weightKg,
-          warrantyMonths: months,
-          warrantyUntil: until,
-          inWarranty: today <= until,
-        };
-      }),
+      number: inv.number,
+      issueDate: inv.issueDate,
+      orderNumber: inv.orderNumber,
+      customer: { code: inv.customer.code, name: inv.customer.name },
+      items: inv.items.map((i) => ({
+        productCode: i.code,
+        description: i.description,
+        mask: i.mask,
+        quantity: i.quantity,
+        weightKg: i.weightKg,
+        warrantyMonths: i.warrantyMonths,
+        warrantyUntil: i.warrantyUntil,
+        inWarranty: today <= i.warrantyUntil,
+      })),
     };
   });
 

@@ -1,9 +1,9 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/client';
+import { invoiceView } from '../../db/invoices-repo';
 import { requestEvents, requestItems, requests } from '../../db/schema';
 import { isInWarranty, toIsoDate } from '../../domain/warranty';
 import { ClientError } from '../errors';
-import { invoiceView } from './invoices';
 
 /** Statuses whose data staff may still correct (before the ERP import; a returned request is with the customer). */
 export const EDITABLE_STATUSES: readonly string[] = ['submitted', 'accepted', 'charged'];

@@ -1,10 +1,10 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
+import { type InvoiceView, invoiceView } from '../../db/invoices-repo';
 import { type RequestJson, requestIdByProtocol, requestsJson, transcript } from '../../db/requests-repo';
 import { conversations, endpoints, requestEvents, requestItems } from '../../db/schema';
 import { toIsoDate } from '../../domain/warranty';
 import { type DeadlineMark, deadlineMark } from './deadline';
-import { type InvoiceView, invoiceView } from './invoices';
 import { type Suggestion, suggestOutcome } from './suggest-outcome';
 
 export interface RequestPageData {

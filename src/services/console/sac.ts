@@ -1,5 +1,6 @@
 import { and, desc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/client';
+import { invoiceView } from '../../db/invoices-repo';
 import { insertRequest } from '../../db/requests-repo';
 import { conversations, customers, endpoints, forwards, media, messages, requestEvents } from '../../db/schema';
 import { normalizeContact } from '../../domain/phone';
@@ -7,7 +8,6 @@ import { isInWarranty } from '../../domain/warranty';
 import { inspectImage, type MediaStore, type StoredMedia, type ValidImage } from '../../media';
 import { ClientError } from '../errors';
 import { REASON_CATEGORIES } from './edits';
-import { invoiceView } from './invoices';
 
 export interface UploadedFile {
   filename: string;

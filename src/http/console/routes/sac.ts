@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
+import { customerContacts, type InvoiceView, invoiceView } from '../../../db/invoices-repo';
 import { conversations, customers } from '../../../db/schema';
 import { REASON_CATEGORIES } from '../../../services/console/edits';
-import { customerContacts, type InvoiceView, invoiceView } from '../../../services/console/invoices';
 import {
   type ContextMessage,
   type ConversationRow,

@@ -1,8 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
-import type { Executor } from '../../db/client';
-import { contacts, customers, invoiceItems, invoices, products } from '../../db/schema';
-import { normalizeInvoiceNumber } from '../../domain/invoice-number';
-import { warrantyUntil } from '../../domain/warranty';
+import { normalizeInvoiceNumber } from '../domain/invoice-number';
+import { warrantyUntil } from '../domain/warranty';
+import type { Executor } from './client';
+import { contacts, customers, invoiceItems, invoices, products } from './schema';
 
 export interface InvoiceView {
   id: number;
@@ -17,6 +17,8 @@ export interface InvoiceView {
     description: string;
     quantity: number;
     weightKg: number;
+    /** The product's warranty, or the configured default when it has none. */
+    warrantyMonths: number;
     warrantyUntil: string;
   }[];
 }
@@ -47,15 +49,19 @@ export async function invoiceView(
     issueDate: inv.i.issueDate,
     orderNumber: inv.i.orderNumber,
     customer: { id: inv.c.id, code: inv.c.code, name: inv.c.name, cnpj: inv.c.cnpj },
-    items: rows.map(({ it, p }) => ({
-      productId: p.id,
-      code: p.code,
-      mask: p.mask,
-      description: p.description,
-      quantity: it.quantity,
-      weightKg: p.weightKg,
-      warrantyUntil: warrantyUntil(inv.i.issueDate, p.warrantyMonths ?? defaultWarrantyMonths),
-    })),
+    items: rows.map(({ it, p }) => {
+      const months = p.warrantyMonths ?? defaultWarrantyMonths;
+      return {
+        productId: p.id,
+        code: p.code,
+        mask: p.mask,
+        description: p.description,
+        quantity: it.quantity,
+        weightKg: p.weightKg,
+        warrantyMonths: months,
+        warrantyUntil: warrantyUntil(inv.i.issueDate, months),
+      };
+    }),
   };
 }
 
