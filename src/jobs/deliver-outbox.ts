@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { type ChannelAdapter, ChannelSendError, type EmailThread, type OutboundMessage } from '../channels/types';
@@ -62,7 +62,9 @@ export class OutboxDelivery {
     queue.onFailed(async (name, data, err) => {
       if (name !== JOB) return;
       const parsed = payloadSchema.safeParse(data);
-      if (parsed.success) await this.markFailed(parsed.data.outboxId, err.message);
+      // Only a row whose attempts are used up: a permanent error was already recorded by `deliver`,
+      // and a staff retry may have reset the row since this job failed (attempts back to 0).
+      if (parsed.success) await this.markFailed(parsed.data.outboxId, err.message, this.opts.attempts);
     });
   }
 
@@ -143,7 +145,13 @@ export class OutboxDelivery {
       await this.markFailed(outboxId, `channel ${row.channel} is not configured`);
       throw new PermanentJobError(`channel ${row.channel} is not configured`);
     }
-    const out = await this.outboundFor(row);
+    let out: OutboundMessage;
+    try {
+      out = await this.outboundFor(row);
+    } catch (err) {
+      if (err instanceof PermanentJobError) await this.markFailed(outboxId, err.message);
+      throw err;
+    }
     let limiter = this.limiters.get(row.channel);
     if (!limiter) {
       limiter = limiterFor(row.channel);
@@ -172,12 +180,14 @@ export class OutboxDelivery {
     }
   }
 
-  private async markFailed(outboxId: number, reason: string) {
-    await this.db
+  /** Pending → failed (listed for retry); with `minAttempts`, only a row that used that many attempts. */
+  private async markFailed(outboxId: number, reason: string, minAttempts = 0) {
+    const rows = await this.db
       .update(outbox)
       .set({ status: 'failed', lastError: reason.slice(0, 1000), claimedAt: null })
-      .where(and(eq(outbox.id, outboxId), eq(outbox.status, 'pending')));
-    this.log.error({ outboxId, reason }, 'outbound message failed; listed for retry');
+      .where(and(eq(outbox.id, outboxId), eq(outbox.status, 'pending'), gte(outbox.attempts, minAttempts)))
+      .returning({ id: outbox.id });
+    if (rows.length) this.log.error({ outboxId, reason }, 'outbound message failed; listed for retry');
   }
 
   private async outboundFor(row: typeof outbox.$inferSelect): Promise<OutboundMessage> {

@@ -6,7 +6,7 @@ import type { DbHandle } from '../../../src/db/client';
 import { outbox } from '../../../src/db/schema';
 import { createQueue } from '../../../src/jobs/create-queue';
 import { OutboxDelivery } from '../../../src/jobs/deliver-outbox';
-import type { Queue } from '../../../src/jobs/queue';
+import type { FailedCallback, Queue } from '../../../src/jobs/queue';
 import { dbKinds, openTestDb } from '../../support/db';
 
 /** An adapter that records sends and fails on demand. */
@@ -27,6 +27,22 @@ class RecordingAdapter implements ChannelAdapter {
     }
     this.sent.push(msg);
     return { externalId: `x${msg.outboxId}` };
+  }
+}
+
+/** A queue that only keeps the failure callbacks, to report a failure late. */
+class QueueSpy implements Queue {
+  readonly kind = 'memory' as const;
+  private readonly failed: FailedCallback[] = [];
+  handle() {}
+  async add() {}
+  onFailed(cb: FailedCallback) {
+    this.failed.push(cb);
+  }
+  async start() {}
+  async close() {}
+  async reportFailure(data: unknown, err: Error) {
+    for (const cb of this.failed) await cb('deliver-outbox', data, err, 'late');
   }
 }
 
@@ -124,6 +140,30 @@ describe.each(dbKinds())('outbox delivery on %s', (kind) => {
       expect(await delivery.retry(ids[0]!)).toBe(true);
       await until(async () => (await statusOf(ids))[0] === 'sent');
       expect(await delivery.retry(ids[0]!)).toBe(false);
+    });
+
+    it('a late failure report of the old job does not undo a staff retry', async () => {
+      // BullMQ may report the failed job after deliver() marked the row failed and staff already
+      // pressed "retry": that report must not put the reset row back to failed.
+      await queue.start();
+      adapter.failNext = 1;
+      adapter.permanent = true;
+      const ids = await pending(1, 'telegram:10');
+      await expect(delivery.deliver(ids[0]!)).rejects.toThrow('boom');
+      expect((await statusOf(ids))[0]).toBe('failed');
+      expect(await delivery.retry(ids[0]!)).toBe(true);
+      await until(async () => (await statusOf(ids))[0] === 'sent');
+      const late = new QueueSpy();
+      const other = new OutboxDelivery(h.db, late, new Map([['telegram', adapter]]), log, {
+        claimTimeoutMs: 500,
+        attempts: 4,
+        backoffMs: 20,
+        sweepEveryMs: 60_000,
+      });
+      await h.db.update(outbox).set({ status: 'pending', attempts: 0 }).where(eq(outbox.id, ids[0]!));
+      await late.reportFailure({ outboxId: ids[0]! }, new Error('boom'));
+      expect((await statusOf(ids))[0]).toBe('pending');
+      other.stop();
     });
 
     it('gives up after the attempts and lists the row as failed', async () => {
