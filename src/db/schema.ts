@@ -252,12 +252,27 @@ export const requests = pgTable(
     round: integer('round').notNull().default(1),
     /** What the reviewer asked for when returning, shown to the bot's correction flow. */
     returnMessage: text('return_message'),
+    /** FOCCO import data filled by the assistant (validated by the ERP hand-off service). */
     erp: jsonb('erp'),
     erpOrderNumber: text('erp_order_number'),
+    /** The export batch that marked the request `imported`. */
+    erpBatchId: integer('erp_batch_id'),
     financeReleasedAt: ts('finance_released_at'),
+    financeReleasedBy: text('finance_released_by'),
     releasedAt: ts('released_at'),
+    releasedBy: text('released_by'),
+    /** The day's release it went out in. */
+    releaseId: integer('release_id'),
+    /** Released alone because it exceeds the daily cap by itself. */
+    releaseOversize: boolean('release_oversize').notNull().default(false),
     shippedAt: ts('shipped_at'),
+    /** The NF of the shipment (not the customer's purchase NF). */
+    shipmentInvoice: text('shipment_invoice'),
     closedAt: ts('closed_at'),
+    /** Assistance cost in BRL set by staff; null = computed from the items' product costs. */
+    costBrl: doublePrecision('cost_brl'),
+    /** The model's summary and suggested reason category for reviewers (a suggestion only). */
+    llmSummary: jsonb('llm_summary'),
     submittedAt: ts('submitted_at').notNull().defaultNow(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -418,4 +433,55 @@ export const auditLog = pgTable(
     index('audit_log_action_idx').on(t.action, t.at),
     index('audit_log_actor_idx').on(t.actor, t.at),
   ],
+);
+
+/** One FOCCO export: the rows as exported, so re-exporting the batch gives the same file. */
+export const erpBatches = pgTable('erp_batches', {
+  id: serial('id').primaryKey(),
+  createdBy: text('created_by').notNull(),
+  requestIds: jsonb('request_ids').$type<number[]>().notNull(),
+  /** Header + rows exactly as written to the file (strings), in column-layout order. */
+  table: jsonb('table').$type<string[][]>().notNull(),
+  createdAt: createdAt(),
+});
+
+/** One day's release (plan recorded): which requests, the total weight, who released it. */
+export const releases = pgTable(
+  'releases',
+  {
+    id: serial('id').primaryKey(),
+    day: date('day', { mode: 'string' }).notNull(),
+    capKg: doublePrecision('cap_kg').notNull(),
+    totalKg: doublePrecision('total_kg').notNull(),
+    requestIds: jsonb('request_ids').$type<number[]>().notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('releases_day_idx').on(t.day)],
+);
+
+/** Every call to the language model: what for, tokens, estimated cost, outcome, chosen slot sources. */
+export const llmCalls = pgTable(
+  'llm_calls',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    conversationId: text('conversation_id'),
+    messageId: bigint('message_id', { mode: 'number' }),
+    requestId: integer('request_id'),
+    /** `extract` (understanding a message) or `summary` (for reviewers). */
+    purpose: text('purpose').notNull(),
+    model: text('model').notNull(),
+    promptVersion: text('prompt_version').notNull(),
+    /** `ok`, `timeout`, `http_error`, `invalid_json`, `schema_mismatch`, `circuit_open`, `budget`, … */
+    outcome: text('outcome').notNull(),
+    error: text('error'),
+    latencyMs: integer('latency_ms'),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    costUsd: doublePrecision('cost_usd').notNull().default(0),
+    /** Per slot, which source the engine kept (`rules`, `llm`, `none`) and why. */
+    choices: jsonb('choices'),
+  },
+  (t) => [index('llm_calls_at_idx').on(t.at), index('llm_calls_conversation_idx').on(t.conversationId)],
 );
