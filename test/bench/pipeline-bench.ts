@@ -29,6 +29,8 @@ export interface PipelineBenchResult {
   pacedP99ms: number;
   rawInsertsPerSec: number;
   ratioToRaw: number;
+  /** CPU of this process (server and bench client) per message in phase 1: steadier than rates on a busy machine. */
+  cpuMsPerMessage: number;
   heapMbStart: number;
   heapMbEnd: number;
   rssMbEnd: number;
@@ -137,7 +139,9 @@ export async function runPipelineBench(
     const perConv = Math.ceil(opts.messages / n);
     global.gc?.();
     const heapStart = process.memoryUsage().heapUsed;
+    const cpuStart = process.cpuUsage();
     const closed = await drive('closed', { perConv, startK: 0 });
+    const cpu = process.cpuUsage(cpuStart);
     const latencies = closed.latencies;
     const seconds = closed.seconds;
     global.gc?.();
@@ -168,6 +172,7 @@ export async function runPipelineBench(
       pacedP99ms: Number(pct(paced, 99).toFixed(1)),
       rawInsertsPerSec: Math.round(raw),
       ratioToRaw: Number((mps / raw).toFixed(2)),
+      cpuMsPerMessage: Number(((cpu.user + cpu.system) / 1000 / latencies.length).toFixed(2)),
       heapMbStart: Math.round(heapStart / 1e6),
       heapMbEnd: Math.round(mem.heapUsed / 1e6),
       rssMbEnd: Math.round(mem.rss / 1e6),

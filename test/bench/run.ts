@@ -4,6 +4,9 @@
  * import ≥ 2,000 rows/s on PGlite and ≥ 5,000 on PostgreSQL, second import faster and all
  * unchanged; pipeline on PostgreSQL ≥ 30% of the raw insert rate with p99 ≤ 50 ms at 50
  * concurrent conversations; heap stable over 10,000 messages.
+ *
+ * Env: DATABASE_URL (adds PostgreSQL), BENCH_MESSAGES (10,000), BENCH_CONVERSATIONS (50),
+ * BENCH_ONLY (comma list of `pglite`, `postgres`, `import`, `pipeline`, `understanding` to run a subset while profiling).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +20,11 @@ import { runUnderstandingBench } from './understanding-bench';
 const pgUrl = process.env.DATABASE_URL;
 const messages = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const conversations = Number(process.env.BENCH_CONVERSATIONS ?? 50);
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
+/** Whether a database kind or a bench is selected (everything when BENCH_ONLY is unset; a group with nothing named runs whole). */
+const selected = (name: string, group: string[]) => !only || !group.some((g) => only.has(g)) || only.has(name);
+const DBS = ['pglite', 'postgres'];
+const BENCHES = ['import', 'pipeline', 'understanding'];
 
 async function pglite(): Promise<DbHandle> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posvenda-bench-db-'));
@@ -32,22 +40,30 @@ async function pglite(): Promise<DbHandle> {
 }
 
 async function main() {
-  const kinds: [string, () => Promise<DbHandle>][] = [['pglite', pglite]];
-  if (pgUrl) kinds.push(['postgres', () => openTestDb('postgres')]);
+  const kinds: [string, () => Promise<DbHandle>][] = [];
+  if (selected('pglite', DBS)) kinds.push(['pglite', pglite]);
+  if (!selected('postgres', DBS)) {
+    // not asked for
+  } else if (pgUrl) kinds.push(['postgres', () => openTestDb('postgres')]);
   else console.log('PostgreSQL benchmarks skipped: DATABASE_URL is not set.');
   const results: Record<string, unknown>[] = [];
-  const u = runUnderstandingBench();
-  console.log(JSON.stringify({ bench: 'understanding', ...u }));
-  results.push({ bench: 'understanding', label: 'rules', ...u });
+  if (selected('understanding', BENCHES)) {
+    const u = runUnderstandingBench();
+    console.log(JSON.stringify({ bench: 'understanding', ...u }));
+    results.push({ bench: 'understanding', label: 'rules', ...u });
+  }
   for (const [label, open] of kinds) {
-    const h = await open();
-    try {
-      const r = await runImportBench(h, label);
-      console.log(JSON.stringify({ bench: 'import', ...r }));
-      results.push({ bench: 'import', ...r });
-    } finally {
-      await h.close();
+    if (selected('import', BENCHES)) {
+      const h = await open();
+      try {
+        const r = await runImportBench(h, label);
+        console.log(JSON.stringify({ bench: 'import', ...r }));
+        results.push({ bench: 'import', ...r });
+      } finally {
+        await h.close();
+      }
     }
+    if (!selected('pipeline', BENCHES)) continue;
     const h2 = await open();
     try {
       const r = await runPipelineBench(h2, label, { conversations, messages });
