@@ -87,6 +87,18 @@ export interface EngineOptions {
   maxTextChars: number;
 }
 
+/** A photo of the message, checked and written to the media store (before the transaction). */
+interface StoredPhoto {
+  sha256: string;
+  contentType: string;
+  filename?: string;
+  width: number;
+  height: number;
+  size: number;
+  originalPath: string;
+  thumbPath: string;
+}
+
 /** Called after commit with the ids of outbox rows to deliver (channels other than web). */
 export type OnOutbox = (ids: number[]) => void;
 
@@ -151,16 +163,7 @@ export class ConversationEngine {
   }
 
   private async storePhotos(msg: Inbound) {
-    const accepted: {
-      sha256: string;
-      contentType: string;
-      filename?: string;
-      width: number;
-      height: number;
-      size: number;
-      originalPath: string;
-      thumbPath: string;
-    }[] = [];
+    const accepted: StoredPhoto[] = [];
     let notImage = msg.refused?.notImage ?? 0;
     let tooLarge = msg.refused?.tooLarge ?? 0;
     const unavailable = msg.refused?.unavailable ?? 0;
@@ -199,46 +202,9 @@ export class ConversationEngine {
       contentType: p.contentType,
       filename: p.filename,
     }));
-    // One statement: upsert and lock the address's row (ON CONFLICT DO UPDATE takes the row lock, so every
-    // message of this address waits here until the previous one committed), then store the message in the
-    // inbox (a redelivery conflicts and inserts nothing). Fewer round trips matter: see docs/decisions.md.
-    const locked = rowsOf(
-      await tx.execute(sql`
-        with e as (
-          insert into ${endpoints} (channel, address, display_name)
-          values (${msg.channel}, ${msg.address}, ${msg.displayName ?? null})
-          on conflict (channel, address) do update
-            set updated_at = now(), display_name = coalesce(excluded.display_name, ${endpoints}.display_name)
-          returning id, current_conversation_id, display_name
-        ), m as (
-          insert into ${messages} (conversation_id, channel, address, direction, external_id, text, attachments, processed_at)
-          select e.current_conversation_id, ${msg.channel}, ${msg.address}, 'in', ${msg.externalId}, ${text},
-                 ${JSON.stringify(attachments)}::jsonb, now()
-          from e
-          on conflict (channel, address, external_id) do nothing
-          returning id
-        )${
-          photos.accepted.length
-            ? sql`, md as (
-          insert into ${media} (sha256, content_type, size_bytes, width, height, original_path, thumb_path)
-          values ${sql.join(
-            photos.accepted.map(
-              (p) =>
-                sql`(${p.sha256}, ${p.contentType}, ${p.size}, ${p.width}, ${p.height}, ${p.originalPath}, ${p.thumbPath})`,
-            ),
-            sql`, `,
-          )}
-          on conflict (sha256) do nothing
-        )`
-            : sql``
-        }
-        select e.id as endpoint_id, e.current_conversation_id, e.display_name, (select id from m) as inbound_id,
-               e.current_conversation_id as inbound_conversation_id from e`),
-    )[0];
-    if (!locked) throw new Error('endpoint upsert returned nothing');
-    const endpointId = Number(locked.endpoint_id);
-    const endpointName = typeof locked.display_name === 'string' ? locked.display_name : undefined;
-    if (locked.inbound_id === null || locked.inbound_id === undefined) {
+    // Lock the address, store the message (inbox), read the conversation: one statement.
+    const locked = await lockAndStore(tx, msg, text, attachments, photos.accepted);
+    if (locked.inboundId === null) {
       // A redelivery: the first delivery (committed before we got the lock) answered it already.
       const [prev] = await tx
         .select({ id: messages.id, conversationId: messages.conversationId })
@@ -257,15 +223,19 @@ export class ConversationEngine {
         outboxIds: [],
       };
     }
-    const inboundId = Number(locked.inbound_id);
-
-    // Read the state only now, holding the lock: this statement sees the previous message's commit.
-    const current = typeof locked.current_conversation_id === 'string' ? locked.current_conversation_id : null;
+    const { endpointId, inboundId } = locked;
+    const current = locked.currentConversationId;
     const chosen = msg.thread ? await this.threadConversation(tx, msg, msg.thread) : current;
     let conversationId: string | null = null;
     let rawState: unknown = null;
     let channelData: ChannelData = {};
-    if (chosen) {
+    if (chosen && chosen === locked.conversation?.id) {
+      conversationId = chosen;
+      rawState = locked.conversation.state;
+      channelData = parseChannelData(locked.conversation.channelData);
+    } else if (chosen) {
+      // Another conversation than the endpoint's (an e-mail thread), or one the lock statement could not see
+      // (created by the message that held the lock before us): read it now, holding the lock.
       const [conv] = await tx
         .select({ state: conversations.state, channelData: conversations.channelData })
         .from(conversations)
@@ -288,8 +258,7 @@ export class ConversationEngine {
     }
     if (conversationId !== current) {
       await tx.update(endpoints).set({ currentConversationId: conversationId }).where(eq(endpoints.id, endpointId));
-    }
-    if (conversationId !== locked.inbound_conversation_id) {
+      // The inbox row was stored with the endpoint's conversation of the time.
       await tx.update(messages).set({ conversationId }).where(eq(messages.id, inboundId));
     }
     if (msg.thread) {
@@ -322,18 +291,14 @@ export class ConversationEngine {
         tooLargeAttachments: photos.tooLarge,
         unavailableAttachments: photos.unavailable,
         droppedAttachments: Math.max(0, msg.attachments.length - 10),
-        displayName: msg.displayName ?? endpointName,
+        displayName: msg.displayName ?? locked.endpointName,
         verifiedPhone: msg.verifiedPhone ? (normalizePhone(msg.verifiedPhone) ?? undefined) : undefined,
       },
       port,
       this.understand,
     );
 
-    await tx
-      .update(conversations)
-      .set({ state: result.state, customerId: result.state.customerId ?? null, updatedAt: new Date() })
-      .where(eq(conversations.id, conversationId));
-    await tx.update(messages).set({ conversationId, processedAt: new Date() }).where(eq(messages.id, inboundId));
+    // State, replies and outbox rows in one statement (the inbox row was stored processed, in this transaction).
     const outboxIds = await writeOutbound(tx, {
       conversationId,
       channel: msg.channel,
@@ -341,9 +306,91 @@ export class ConversationEngine {
       replyToId: inboundId,
       author: 'bot',
       replies: result.replies,
+      state: { value: result.state, customerId: result.state.customerId ?? null },
     });
     return { conversationId, replies: result.replies, duplicate: false, outboxIds };
   }
+}
+
+/** What {@link lockAndStore} found, holding the address's lock. */
+interface Locked {
+  endpointId: number;
+  /** The endpoint's current conversation (committed by the previous message). */
+  currentConversationId: string | null;
+  /** Null when this message is a redelivery (already in the inbox). */
+  inboundId: number | null;
+  endpointName?: string;
+  /** That conversation's latest row, when this statement could see it (see below). */
+  conversation?: { id: string; state: unknown; channelData: unknown };
+}
+
+/**
+ * One statement: upsert and lock the address's endpoint row (ON CONFLICT DO UPDATE takes the row lock, so
+ * every message of this address waits here until the previous one committed), store the message in the inbox
+ * (a redelivery conflicts and inserts nothing), its new media rows, and read the current conversation.
+ *
+ * The conversation is read `FOR UPDATE` on purpose: under READ COMMITTED the statement's snapshot was taken
+ * before it waited for the endpoint lock, and a plain read would return the state as it was before the previous
+ * message committed. A locking read re-fetches the newest committed version of a row it sees (PostgreSQL's
+ * EvalPlanQual). A conversation created after the snapshot is not seen at all: the caller then reads it with a
+ * new statement. All of this saves a round trip per message (round trips dominate the hot path).
+ */
+async function lockAndStore(
+  tx: Tx,
+  msg: Inbound,
+  text: string,
+  attachments: { sha256: string; contentType: string; filename?: string }[],
+  photos: StoredPhoto[],
+): Promise<Locked> {
+  const mediaRows = photos.length
+    ? sql`, md as (
+          insert into ${media} (sha256, content_type, size_bytes, width, height, original_path, thumb_path)
+          values ${sql.join(
+            photos.map(
+              (p) =>
+                sql`(${p.sha256}, ${p.contentType}, ${p.size}, ${p.width}, ${p.height}, ${p.originalPath}, ${p.thumbPath})`,
+            ),
+            sql`, `,
+          )}
+          on conflict (sha256) do nothing
+        )`
+    : sql``;
+  const row = rowsOf(
+    await tx.execute(sql`
+        with e as (
+          insert into ${endpoints} (channel, address, display_name)
+          values (${msg.channel}, ${msg.address}, ${msg.displayName ?? null})
+          on conflict (channel, address) do update
+            set updated_at = now(), display_name = coalesce(excluded.display_name, ${endpoints}.display_name)
+          returning id, current_conversation_id, display_name
+        ), m as (
+          insert into ${messages} (conversation_id, channel, address, direction, external_id, text, attachments, processed_at)
+          select e.current_conversation_id, ${msg.channel}, ${msg.address}, 'in', ${msg.externalId}, ${text},
+                 ${JSON.stringify(attachments)}::jsonb, now()
+          from e
+          on conflict (channel, address, external_id) do nothing
+          returning id
+        ), c as (
+          select id, state, channel_data from ${conversations}
+          where id = (select current_conversation_id from e)
+          for update
+        )${mediaRows}
+        select e.id as endpoint_id, e.current_conversation_id, e.display_name, (select id from m) as inbound_id,
+               c.id as conversation_id, c.state, c.channel_data
+        from e left join c on true`),
+  )[0];
+  if (!row) throw new Error('endpoint upsert returned nothing');
+  const inbound = row.inbound_id;
+  return {
+    endpointId: Number(row.endpoint_id),
+    currentConversationId: typeof row.current_conversation_id === 'string' ? row.current_conversation_id : null,
+    inboundId: inbound === null || inbound === undefined ? null : Number(inbound),
+    endpointName: typeof row.display_name === 'string' ? row.display_name : undefined,
+    conversation:
+      typeof row.conversation_id === 'string'
+        ? { id: row.conversation_id, state: row.state, channelData: row.channel_data }
+        : undefined,
+  };
 }
 
 /**

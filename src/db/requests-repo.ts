@@ -41,40 +41,53 @@ export function protocolFor(n: number): string {
   return `AT-${String(n).padStart(6, '0')}`;
 }
 
-/** Insert a request with its items, photos and the first event. */
+/**
+ * Insert a request with its items, photos and the first event: one statement (round trips dominate the
+ * message path). Items and photos travel as one JSON parameter each, so the statement text is the same
+ * whatever their number and PostgreSQL prepares it once per connection.
+ */
 export async function insertRequest(
   tx: Executor,
   req: NewRequest & { channel: string; contact: string; conversationId?: string; origin?: 'bot' | 'sac'; by: string },
 ): Promise<{ id: number; protocol: string }> {
-  const seq = await tx.execute(sql`select nextval('request_protocol_seq') as n`);
-  const n = Number(rowsOf(seq)[0]?.n);
-  const protocol = protocolFor(n);
-  const [row] = await tx
-    .insert(requests)
-    .values({
-      protocol,
-      status: 'submitted',
-      channel: req.channel,
-      origin: req.origin ?? 'bot',
-      customerId: req.customerId,
-      contact: req.contact,
-      conversationId: req.conversationId,
-      invoiceId: req.invoiceId,
-      invoiceNumber: req.invoiceNumber,
-      invoiceNotFound: req.invoiceNotFound,
-      orderNumber: req.orderNumber,
-      reasonCategory: req.reason.category,
-      reasonDescription: req.reason.description,
-      warrantyUntil: req.warrantyUntil,
-      inWarranty: req.inWarranty,
-    })
-    .returning({ id: requests.id });
-  const id = row!.id;
-  await writeItemsAndPhotos(tx, id, req, 1);
-  await tx
-    .insert(requestEvents)
-    .values({ requestId: id, by: req.by, kind: 'status', toStatus: 'submitted', note: null });
-  return { id, protocol };
+  const items = req.items.map((i) => ({
+    productId: i.productId ?? null,
+    code: i.code,
+    mask: i.mask,
+    description: i.description,
+    quantity: i.quantity,
+    weightKg: i.weightKg,
+    warrantyUntil: i.warrantyUntil,
+  }));
+  const result = await tx.execute(sql`
+    with r as (
+      insert into ${requests} (protocol, status, channel, origin, customer_id, contact, conversation_id, invoice_id,
+        invoice_number, invoice_not_found, order_number, reason_category, reason_description, warranty_until, in_warranty)
+      select 'AT-' || lpad(s.n::text, greatest(6, length(s.n::text)), '0'), 'submitted', ${req.channel},
+        ${req.origin ?? 'bot'}, ${req.customerId}, ${req.contact}, ${req.conversationId ?? null}, ${req.invoiceId ?? null}::int,
+        ${req.invoiceNumber}, ${req.invoiceNotFound}, ${req.orderNumber ?? null}, ${req.reason.category},
+        ${req.reason.description}, ${req.warrantyUntil}::date, ${req.inWarranty}
+      from (select nextval('request_protocol_seq') as n) s
+      returning id, protocol
+    ), i as (
+      insert into ${requestItems} (request_id, product_id, product_code, mask, description, quantity, weight_kg, warranty_until)
+      select r.id, (x.v->>'productId')::int, x.v->>'code', x.v->>'mask', x.v->>'description', (x.v->>'quantity')::int,
+        (x.v->>'weightKg')::float8, (x.v->>'warrantyUntil')::date
+      from r, jsonb_array_elements(${JSON.stringify(items)}::jsonb) with ordinality as x(v, ord)
+      order by x.ord
+    ), p as (
+      insert into ${requestPhotos} (request_id, sha256, position, round)
+      select r.id, x.sha256, x.ord - 1, 1
+      from r, jsonb_array_elements_text(${JSON.stringify(req.photos)}::jsonb) with ordinality as x(sha256, ord)
+      on conflict do nothing
+    ), ev as (
+      insert into ${requestEvents} (request_id, by, kind, to_status, note)
+      select r.id, ${req.by}, 'status', 'submitted', null from r
+    )
+    select id, protocol from r`);
+  const row = rowsOf(result)[0];
+  if (!row) throw new Error('request insert returned nothing');
+  return { id: Number(row.id), protocol: String(row.protocol) };
 }
 
 async function writeItemsAndPhotos(tx: Executor, requestId: number, req: NewRequest, round: number) {

@@ -50,8 +50,8 @@ async function freshPglite(): Promise<DbHandle> {
   };
 }
 
-/** A fresh PostgreSQL database (created from DATABASE_URL's server), dropped on close. */
-async function freshPostgres(): Promise<DbHandle & { url: string }> {
+/** A fresh PostgreSQL database (created from DATABASE_URL's server), dropped on close; `url` opens more pools on it. */
+export async function freshPostgres(): Promise<DbHandle & { url: string }> {
   if (!pgUrl) throw new Error('DATABASE_URL not set');
   const name = `posvenda_t_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
   const admin = await openPostgres(pgUrl, { max: 1 });
