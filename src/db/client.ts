@@ -76,9 +76,51 @@ export function embeddedDbHolder(dataDir: string): number | null {
   }
 }
 
+/** Statements with more parameters than this are batch shapes (imports): not worth a server-side plan each. */
+const MAX_PREPARED_PARAMETERS = 64;
+
+/**
+ * drizzle hands postgres.js `prepare: false` for every query not built with `.prepare(name)` (drizzle issue
+ * #6096). postgres.js then sends each parameterised statement in two round trips (Parse + Describe, wait for
+ * the parameter types, then Bind + Execute) and PostgreSQL parses and plans it every time. On the message path
+ * that was most of the cost (docs/decisions.md §16). This wrapper restores postgres.js's own default, named
+ * statements cached per connection (one round trip, parsed and planned once), for parameterised statements
+ * of up to {@link MAX_PREPARED_PARAMETERS} parameters, inside transactions and savepoints too. Statements
+ * without parameters (migrations, DDL) are left as they were.
+ */
+export function preparingClient(client: postgres.Sql): postgres.Sql {
+  const wrapScope =
+    (fn: (sql: postgres.Sql) => unknown) =>
+    (scoped: postgres.Sql): unknown =>
+      fn(preparingClient(scoped));
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === 'unsafe') {
+        return (query: string, params?: unknown[], options?: { prepare?: boolean }) => {
+          const n = params?.length ?? 0;
+          return target.unsafe(query, params as postgres.ParameterOrJSON<never>[] | undefined, {
+            ...options,
+            prepare: n > 0 && n <= MAX_PREPARED_PARAMETERS,
+          });
+        };
+      }
+      if (prop === 'begin' || prop === 'savepoint') {
+        const original = Reflect.get(target, prop, receiver) as (...args: unknown[]) => unknown;
+        if (typeof original !== 'function') return original;
+        return (...args: unknown[]) => {
+          const last = args.at(-1);
+          if (typeof last !== 'function') return original.apply(target, args);
+          return original.apply(target, [...args.slice(0, -1), wrapScope(last as (sql: postgres.Sql) => unknown)]);
+        };
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}
+
 export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<DbHandle> {
   const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {} });
-  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  const db = drizzlePostgres(preparingClient(client), { schema }) as unknown as Database;
   return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
 }
 
