@@ -31,6 +31,8 @@ export interface PipelineBenchResult {
   ratioToRaw: number;
   /** CPU of this process (server and bench client) per message in phase 1: steadier than rates on a busy machine. */
   cpuMsPerMessage: number;
+  /** CPU of the PostgreSQL backends per message in phase 1 (null on PGlite, whose CPU is in the line above, or a remote server). */
+  pgCpuMsPerMessage: number | null;
   heapMbStart: number;
   heapMbEnd: number;
   rssMbEnd: number;
@@ -71,6 +73,35 @@ async function rawInsertRate(h: DbHandle): Promise<number> {
     n++;
   }
   return n / ((performance.now() - t0) / 1000);
+}
+
+/**
+ * CPU used so far by each PostgreSQL backend serving this database, by pid (ms), read from /proc: only when
+ * the server runs on this machine (else empty). Lets the bench report the database's CPU per message.
+ */
+async function pgBackendCpu(h: DbHandle): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  if (h.kind !== 'postgres') return out;
+  const res = await h.db.execute(sql`select pid from pg_stat_activity where datname = current_database()`);
+  const rows = Array.isArray(res) ? res : (res as { rows: { pid: number }[] }).rows;
+  for (const r of rows as { pid: number }[]) {
+    try {
+      // Fields after the command name: state is field 3, utime 14, stime 15 (clock ticks, 100 per second).
+      const stat = fs.readFileSync(`/proc/${r.pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(r.pid, ((Number(f[11]) + Number(f[12])) * 1000) / 100);
+    } catch {
+      return new Map();
+    }
+  }
+  return out;
+}
+
+function cpuDelta(before: Map<number, number>, after: Map<number, number>): number | null {
+  if (after.size === 0) return null;
+  let ms = 0;
+  for (const [pid, v] of after) ms += v - (before.get(pid) ?? 0);
+  return ms;
 }
 
 /**
@@ -139,9 +170,11 @@ export async function runPipelineBench(
     const perConv = Math.ceil(opts.messages / n);
     global.gc?.();
     const heapStart = process.memoryUsage().heapUsed;
+    const pgCpuStart = await pgBackendCpu(h);
     const cpuStart = process.cpuUsage();
     const closed = await drive('closed', { perConv, startK: 0 });
     const cpu = process.cpuUsage(cpuStart);
+    const pgCpu = cpuDelta(pgCpuStart, await pgBackendCpu(h));
     const latencies = closed.latencies;
     const seconds = closed.seconds;
     global.gc?.();
@@ -173,6 +206,7 @@ export async function runPipelineBench(
       rawInsertsPerSec: Math.round(raw),
       ratioToRaw: Number((mps / raw).toFixed(2)),
       cpuMsPerMessage: Number(((cpu.user + cpu.system) / 1000 / latencies.length).toFixed(2)),
+      pgCpuMsPerMessage: pgCpu === null ? null : Number((pgCpu / latencies.length).toFixed(2)),
       heapMbStart: Math.round(heapStart / 1e6),
       heapMbEnd: Math.round(mem.heapUsed / 1e6),
       rssMbEnd: Math.round(mem.rss / 1e6),

@@ -5,6 +5,18 @@
  * unchanged; pipeline on PostgreSQL ≥ 30% of the raw insert rate with p99 ≤ 50 ms at 50
  * concurrent conversations; heap stable over 10,000 messages.
  *
+ * Pipeline method (test/bench/pipeline-bench.ts): master data for N customers is imported, then the real
+ * server (fastify + ConversationEngine on the real database, listening on a TCP port) is driven by a client in a
+ * worker thread (test/bench/pipeline-client.mjs) that POSTs to /api/webchat/messages over keep-alive HTTP
+ * connections (node:http, one per conversation, like a browser) and reads every answer whole. Each conversation
+ * cycles: full report with a photo → "sim" (a request is created) → status question → greeting. Phase 1 is
+ * closed-loop saturation (each conversation sends its next message when it has the answer): messages/s, p50,
+ * p99. Phase 2 offers 30% of the raw insert rate open-loop (one message in flight per conversation) and reports
+ * the latency seen at that load. The raw rate is one single-row insert + commit at a time through the same
+ * drizzle handle, measured in the same run. CPU per message of this process (server + client) and, when the
+ * PostgreSQL server is local, of its backends (from /proc) is reported too: on a shared machine it is the
+ * steadier number for comparing changes. The client shares the CPU with the server.
+ *
  * Env: DATABASE_URL (adds PostgreSQL), BENCH_MESSAGES (10,000), BENCH_CONVERSATIONS (50),
  * BENCH_ONLY (comma list of `pglite`, `postgres`, `import`, `pipeline`, `understanding` to run a subset while profiling).
  */
