@@ -27,16 +27,17 @@ export interface PortContext {
 
 /** ConversationPort on one transaction (PGlite: never touch the outer handle inside it). */
 export function dbPort(tx: Tx, ctx: PortContext): ConversationPort {
-  const customerInfo = (c: typeof customers.$inferSelect): CustomerInfo => ({ id: c.id, code: c.code, name: c.name });
-  const byContactKeys = async (keys: string[]) => {
+  // Only the columns the engine uses: fewer to send, decode and map on every message.
+  const customerInfo = { id: customers.id, code: customers.code, name: customers.name };
+  const byContactKeys = async (keys: string[]): Promise<CustomerInfo | null> => {
     const rows = await tx
-      .select({ c: customers })
+      .select(customerInfo)
       .from(contacts)
       .innerJoin(customers, eq(customers.id, contacts.customerId))
       .where(inArray(contacts.value, keys))
       .orderBy(asc(contacts.id))
       .limit(1);
-    return rows[0] ? customerInfo(rows[0].c) : null;
+    return rows[0] ?? null;
   };
   return {
     today: () => ctx.today,
@@ -51,22 +52,35 @@ export function dbPort(tx: Tx, ctx: PortContext): ConversationPort {
       return byContactKeys(phoneMatchKeys(e164));
     },
     async customerById(id) {
-      const [c] = await tx.select().from(customers).where(eq(customers.id, id));
-      return c ? customerInfo(c) : null;
+      const [c] = await tx.select(customerInfo).from(customers).where(eq(customers.id, id));
+      return c ?? null;
     },
     async customerByCnpj(cnpj) {
-      const [c] = await tx.select().from(customers).where(eq(customers.cnpj, cnpj)).limit(1);
-      return c ? customerInfo(c) : null;
+      const [c] = await tx.select(customerInfo).from(customers).where(eq(customers.cnpj, cnpj)).limit(1);
+      return c ?? null;
     },
     async invoiceOfCustomer(customerId, number): Promise<InvoiceInfo | null> {
       const rows = await tx
-        .select({ inv: invoices, i: invoiceItems, p: products })
+        .select({
+          id: invoices.id,
+          number: invoices.number,
+          customerId: invoices.customerId,
+          issueDate: invoices.issueDate,
+          orderNumber: invoices.orderNumber,
+          productId: products.id,
+          code: products.code,
+          mask: products.mask,
+          description: products.description,
+          quantity: invoiceItems.quantity,
+          weightKg: products.weightKg,
+          warrantyMonths: products.warrantyMonths,
+        })
         .from(invoices)
         .innerJoin(invoiceItems, eq(invoiceItems.invoiceId, invoices.id))
         .innerJoin(products, eq(products.id, invoiceItems.productId))
         .where(and(eq(invoices.number, number), eq(invoices.customerId, customerId)))
         .orderBy(asc(invoiceItems.id));
-      const inv = rows[0]?.inv;
+      const inv = rows[0];
       if (!inv) return null;
       return {
         id: inv.id,
@@ -74,14 +88,14 @@ export function dbPort(tx: Tx, ctx: PortContext): ConversationPort {
         customerId: inv.customerId,
         issueDate: inv.issueDate,
         orderNumber: inv.orderNumber,
-        items: rows.map(({ i, p }) => ({
-          productId: p.id,
-          code: p.code,
-          mask: p.mask,
-          description: p.description,
-          quantity: i.quantity,
-          weightKg: p.weightKg,
-          warrantyMonths: p.warrantyMonths,
+        items: rows.map((r) => ({
+          productId: r.productId,
+          code: r.code,
+          mask: r.mask,
+          description: r.description,
+          quantity: r.quantity,
+          weightKg: r.weightKg,
+          warrantyMonths: r.warrantyMonths,
         })),
       };
     },
@@ -98,19 +112,19 @@ export function dbPort(tx: Tx, ctx: PortContext): ConversationPort {
     },
     async requestsOfCustomer(customerId) {
       const rows = await tx
-        .select()
+        .select({
+          id: requests.id,
+          protocol: requests.protocol,
+          status: requests.status,
+          invoiceNumber: requests.invoiceNumber,
+          orderNumber: requests.orderNumber,
+          createdAt: requests.createdAt,
+        })
         .from(requests)
         .where(eq(requests.customerId, customerId))
         .orderBy(desc(requests.createdAt))
         .limit(50);
-      return rows.map((r) => ({
-        id: r.id,
-        protocol: r.protocol,
-        status: r.status as RequestStatus,
-        invoiceNumber: r.invoiceNumber,
-        orderNumber: r.orderNumber,
-        createdAt: r.createdAt,
-      }));
+      return rows.map((r) => ({ ...r, status: r.status as RequestStatus }));
     },
     async linkContact(customerId) {
       await tx
