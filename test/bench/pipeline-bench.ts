@@ -27,7 +27,10 @@ export interface PipelineBenchResult {
   pacedRatePerSec: number;
   pacedP50ms: number;
   pacedP99ms: number;
+  /** Mean of the two raw measurements (before and after phase 1): the limit the ratio and phase 2 use. */
   rawInsertsPerSec: number;
+  /** The two raw measurements; far apart means the machine's load changed during the run. */
+  rawBeforeAfter: [number, number];
   ratioToRaw: number;
   /** CPU of this process (server and bench client) per message in phase 1: steadier than rates on a busy machine. */
   cpuMsPerMessage: number;
@@ -131,7 +134,7 @@ export async function runPipelineBench(
     ] as const) {
       await importCsv(h.db, kind, Buffer.from(csv), { defaultWarrantyMonths: 12 });
     }
-    const raw = await rawInsertRate(h);
+    const rawBefore = await rawInsertRate(h);
 
     const log = pino({ level: 'silent' });
     const store = new MediaStore(path.join(tmp, 'media'));
@@ -180,6 +183,10 @@ export async function runPipelineBench(
     global.gc?.();
     const mem = process.memoryUsage();
 
+    // The raw rate swings with the machine's load: measure it again and use the mean of both.
+    const rawAfter = await rawInsertRate(h);
+    const raw = (rawBefore + rawAfter) / 2;
+
     // Phase 2, paced: the same conversations at 30% of the raw insert rate (open loop, ~8 s).
     const rate = 0.3 * raw;
     const pacedRun = await drive('paced', { rate, total: Math.max(n, Math.round(rate * 8)), startK: perConv });
@@ -204,6 +211,7 @@ export async function runPipelineBench(
       pacedP50ms: Number(pct(paced, 50).toFixed(1)),
       pacedP99ms: Number(pct(paced, 99).toFixed(1)),
       rawInsertsPerSec: Math.round(raw),
+      rawBeforeAfter: [Math.round(rawBefore), Math.round(rawAfter)],
       ratioToRaw: Number((mps / raw).toFixed(2)),
       cpuMsPerMessage: Number(((cpu.user + cpu.system) / 1000 / latencies.length).toFixed(2)),
       pgCpuMsPerMessage: pgCpu === null ? null : Number((pgCpu / latencies.length).toFixed(2)),
