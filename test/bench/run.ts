@@ -3,7 +3,8 @@
  * DATABASE_URL is set. Prints one JSON line per result and a table. Targets (issue checks):
  * import ≥ 2,000 rows/s on PGlite and ≥ 5,000 on PostgreSQL, second import faster and all
  * unchanged; pipeline on PostgreSQL ≥ 30% of the raw insert rate with p99 ≤ 50 ms at 50
- * concurrent conversations; heap stable over 10,000 messages.
+ * concurrent conversations; heap stable over 10,000 messages; the release planner plans 2,000
+ * candidates in < 50 ms.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { type DbHandle, migrate, openPglite } from '../../src/db/client';
 import { openTestDb } from '../support/db';
 import { runImportBench } from './import-bench';
 import { runPipelineBench } from './pipeline-bench';
+import { runPlannerBench } from './planner-bench';
 import { runUnderstandingBench } from './understanding-bench';
 
 const pgUrl = process.env.DATABASE_URL;
@@ -39,6 +41,9 @@ async function main() {
   const u = runUnderstandingBench();
   console.log(JSON.stringify({ bench: 'understanding', ...u }));
   results.push({ bench: 'understanding', label: 'rules', ...u });
+  const p = runPlannerBench();
+  console.log(JSON.stringify({ bench: 'planner', ...p }));
+  results.push({ bench: 'planner', label: 'release plan', ...p });
   for (const [label, open] of kinds) {
     const h = await open();
     try {
