@@ -33,6 +33,8 @@ export const customers = pgTable(
     name: text('name').notNull(),
     /** 14 digits. */
     cnpj: text('cnpj').notNull(),
+    /** State (UF, two letters) when the customers file has the optional `uf` column: decides the CFOP default. */
+    uf: text('uf'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
