@@ -167,6 +167,13 @@ export const T = {
     `A solicitação ${protocol} foi analisada como assistência cobrada.\n${message}\nPara seguir, peça a liberação ao financeiro informando o número do pedido${order ? ` (${order})` : ''}.`,
   decisionRejected: (protocol: string, message: string) =>
     `A solicitação ${protocol} não foi aprovada.\n${message}\nSe tiver dúvidas, é só pedir para falar com a equipe.`,
+  // after the review (ERP import, finance release, shipping)
+  chargedOrderCreated: (protocol: string, order: string) =>
+    `O pedido da assistência cobrada ${protocol} foi gerado: número ${order}. 🧾\nPara seguir para a produção, peça a liberação ao financeiro informando esse número.`,
+  financeReleased: (protocol: string, order: string) =>
+    `Liberação do financeiro registrada para o pedido ${order} (${protocol}). ✅ Agora ele entra na programação de produção e te avisamos no envio.`,
+  shipped: (protocol: string, on: string, shipmentInvoice: string) =>
+    `Sua assistência ${protocol} foi enviada em ${on} 🚚 (NF de remessa ${shipmentInvoice}). Qualquer coisa, é só chamar por aqui.`,
   returnedPrompt: (protocol: string, message: string) =>
     `Estamos corrigindo a solicitação ${protocol}. A equipe pediu: ${message}\nPode me enviar?`,
 

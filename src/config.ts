@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { UFS } from './domain/uf';
 
 /**
  * The only place that reads `process.env` (rule 6). Parsed once; a bad value stops the
@@ -95,6 +96,12 @@ const envSchema = z.object({
   WHATSAPP_SEND_GAP_MAX_MS: int(2500, 0, 60_000),
   DEFAULT_WARRANTY_MONTHS: int(12, 0, 600),
   DAILY_WEIGHT_CAP_KG: num(400, 1),
+  /** The company's state (UF): the ERP hand-off's default CFOP is "inside" or "outside" it. */
+  COMPANY_UF: optionalString
+    .transform((v) => (v ?? 'RS').toUpperCase())
+    .pipe(z.enum(UFS, { error: 'must be a Brazilian state abbreviation such as RS' })),
+  /** The company's own FOCCO import layout (JSON); default: src/integrations/erp/focco-layout.default.json. */
+  FOCCO_LAYOUT_FILE: optionalString,
   ASSISTANCE_DEADLINE_DAYS: int(9, 1, 365),
   PRODUCTION_DEADLINE_DAYS: int(15, 1, 365),
   MAX_ATTACHMENT_MB: num(10, 0.1),

@@ -3,6 +3,7 @@ import { createContext } from './app-context';
 import { ConfigError, config } from './config';
 import { buildApp } from './http/app';
 import { mountChannelRoutes } from './http/channel-routes';
+import { loadLayout } from './integrations/erp/focco-export';
 import { createLogger } from './logger';
 
 /** Start the server: configuration, database (migrated), queue and delivery, channels, HTTP. */
@@ -43,6 +44,8 @@ async function main() {
       maxAttachmentBytes: Math.round(cfg.MAX_ATTACHMENT_MB * 1024 * 1024),
       maxImagePixels: Math.round(cfg.MAX_IMAGE_MEGAPIXELS * 1_000_000),
       secureCookies: cfg.PUBLIC_URL?.startsWith('https://') ?? false,
+      erp: { layout: loadLayout(cfg.FOCCO_LAYOUT_FILE), companyUf: cfg.COMPANY_UF },
+      dailyCapKg: cfg.DAILY_WEIGHT_CAP_KG,
     },
     health: async () => {
       const channels = ctx.channelStatus();

@@ -443,7 +443,7 @@ export const erpBatches = pgTable('erp_batches', {
   createdBy: text('created_by').notNull(),
   requestIds: jsonb('request_ids').$type<number[]>().notNull(),
   /** Header + rows exactly as written to the file (strings), in column-layout order. */
-  table: jsonb('table').$type<string[][]>().notNull(),
+  table: jsonb('table').$type<(string | number)[][]>().notNull(),
   createdAt: createdAt(),
 });
 

@@ -5,6 +5,7 @@ import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/client';
+import { loadLayout } from '../../integrations/erp/focco-export';
 import type { MediaStore } from '../../media';
 import { type AuditEntry, audit } from '../../services/console/audit';
 import { LoginLimiter } from '../../services/console/login-limiter';
@@ -21,15 +22,18 @@ import {
   lookupSession,
   type SessionPolicy,
 } from '../../services/console/sessions';
+import type { ErpSettings } from '../../services/erp';
 import { ClientError } from '../../services/errors';
 import { type Html, html } from './html';
 import { flashBox, page } from './layout';
 import { registerAudit } from './routes/audit';
 import { registerChannels } from './routes/channels';
+import { registerErp } from './routes/erp';
 import { registerForwards } from './routes/forwards';
 import { registerLogin } from './routes/login';
 import { registerMedia } from './routes/media';
 import { registerQueue } from './routes/queue';
+import { registerReleases } from './routes/releases';
 import { registerRequest } from './routes/request';
 import { registerSac } from './routes/sac';
 import { registerStatic } from './routes/static';
@@ -64,6 +68,10 @@ export interface ConsoleDeps {
   loginLimits?: { perMinute?: number; accountFailures?: number; accountWindowMs?: number };
   /** The clock (tests move it to check timeouts). */
   now?: () => Date;
+  /** FOCCO layout and the company's state; default: the built-in layout, RS. */
+  erp?: ErpSettings;
+  /** The day's release cap in kg (DAILY_WEIGHT_CAP_KG); default 400. */
+  dailyCapKg?: number;
 }
 
 /** ConsoleDeps with every default filled in. */
@@ -71,6 +79,8 @@ export interface ResolvedConsoleDeps extends ConsoleDeps {
   defaultWarrantyMonths: number;
   maxAttachmentBytes: number;
   maxImagePixels: number;
+  erp: ErpSettings;
+  dailyCapKg: number;
   sessionPolicy: SessionPolicy;
   limits: { perMinute: number; accountFailures: number; accountWindowMs: number };
   now: () => Date;
@@ -137,6 +147,8 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
     defaultWarrantyMonths: deps.defaultWarrantyMonths ?? 12,
     maxAttachmentBytes: deps.maxAttachmentBytes ?? 10 * 1024 * 1024,
     maxImagePixels: deps.maxImagePixels ?? 50_000_000,
+    erp: deps.erp ?? { layout: loadLayout(), companyUf: 'RS' },
+    dailyCapKg: deps.dailyCapKg ?? 400,
     sessionPolicy: { ...DEFAULT_SESSION_POLICY, ...deps.session },
     limits: {
       perMinute: deps.loginLimits?.perMinute ?? 5,
@@ -292,6 +304,8 @@ async function consoleScope(scope: FastifyInstance, deps: ResolvedConsoleDeps): 
   registerSac(ctx);
   registerForwards(ctx);
   registerChannels(ctx);
+  registerErp(ctx);
+  registerReleases(ctx);
   registerUsers(ctx);
   registerAudit(ctx);
   registerMedia(ctx);

@@ -155,7 +155,8 @@ export function registerQueue(ctx: ConsoleContext) {
     const parsed = queueQuery.safeParse(req.query);
     const q: QueueQuery = parsed.success ? parsed.data : {};
     const scope = REQUEST_STATUS_SCOPE[u.role];
-    const defaultStatus = scope?.length === 1 ? scope[0]! : 'submitted';
+    // A search (protocol, NF, order numbers, customer) looks in every status unless one is chosen.
+    const defaultStatus = q.q?.trim() ? 'all' : (scope?.[0] ?? 'submitted');
     const status =
       q.status && (q.status === 'all' || STATUS_ORDER.includes(q.status as 'submitted')) ? q.status : defaultStatus;
     const filter: QueueFilter = {
