@@ -156,7 +156,6 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
  */
 export function registerAfterReviewActions(
   ctx: ConsoleContext,
-  erpSettings: ErpSettings,
   renderWithForm: (req: FastifyRequest, form: FormState) => Promise<Html | null>,
 ) {
   const { db } = ctx.deps;

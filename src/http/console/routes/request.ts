@@ -376,7 +376,7 @@ export function registerRequest(ctx: ConsoleContext) {
     );
   });
 
-  registerAfterReviewActions(ctx, ctx.deps.erp, async (req, form) => {
+  registerAfterReviewActions(ctx, async (req, form) => {
     const d = await loadRequestPage(db, protocolOf(req), opts());
     if (!d) throw new ClientError(404, 'Solicitação não encontrada.');
     const u = req.consoleUser!;
