@@ -30,6 +30,10 @@ export const STATUS_PLAIN: Record<string, { label: string; next: string }> = {
   },
   rejected: { label: 'recusada', next: 'se tiver dúvidas, peça para falar com a equipe' },
   imported: { label: 'aprovada e lançada no sistema', next: 'aguardando liberação para produção' },
+  awaiting_finance: {
+    label: 'assistência cobrada lançada no sistema',
+    next: 'peça a liberação ao financeiro informando o número do pedido',
+  },
   released: { label: 'liberada para produção', next: 'assim que for expedida te avisamos' },
   shipped: { label: 'expedida', next: 'as peças estão a caminho' },
   closed: { label: 'encerrada', next: '' },

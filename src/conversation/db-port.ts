@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { insertRequest, resubmitRequest } from '../db/requests-repo';
 import { contacts, customers, forwards, invoiceItems, invoices, products, requests } from '../db/schema';
+import { readErpData } from '../domain/erp';
 import { phoneMatchKeys } from '../domain/phone';
 import type { RequestStatus } from '../domain/request-status';
 import type { ConversationPort, CustomerInfo, InvoiceInfo, NewForward, NewRequest, ProductInfo } from './port';
@@ -109,6 +110,8 @@ export function dbPort(tx: Tx, ctx: PortContext): ConversationPort {
         status: r.status as RequestStatus,
         invoiceNumber: r.invoiceNumber,
         orderNumber: r.orderNumber,
+        erpOrderNumber: r.erpOrderNumber,
+        awaitingFinance: r.status === 'imported' && readErpData(r.erp)?.kind === 'charged' && !r.financeReleasedAt,
         createdAt: r.createdAt,
       }));
     },

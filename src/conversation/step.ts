@@ -360,13 +360,16 @@ class Turn {
     const all = await this.port.requestsOfCustomer(customerId);
     const ref = this.sig.protocol ?? this.sig.orderNumber;
     const chosen = ref
-      ? all.filter((r) => r.protocol === ref || r.orderNumber === ref)
+      ? all.filter((r) => r.protocol === ref || r.orderNumber === ref || r.erpOrderNumber === ref)
       : all.filter((r) => r.status !== 'closed');
     if (ref && chosen.length === 0) this.notes.push(T.statusNotFoundRef(ref));
     else if (chosen.length === 0) this.notes.push(T.statusNone);
     else {
       const lines = chosen.slice(0, 8).map((r) => {
-        const plain = STATUS_PLAIN[r.status] ?? { label: r.status, next: '' };
+        const plain = (r.awaitingFinance ? STATUS_PLAIN.awaiting_finance : STATUS_PLAIN[r.status]) ?? {
+          label: r.status,
+          next: '',
+        };
         return T.statusLine(r.protocol, r.invoiceNumber, plain.label, plain.next, formatDateBr(isoDay(r.createdAt)));
       });
       this.notes.push([T.statusHeader(chosen.length), ...lines].join('\n'));

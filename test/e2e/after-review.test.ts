@@ -185,6 +185,11 @@ describe.each(dbKinds())('after the review on %s', (kind) => {
     const found = await t.api<{ items: { protocol: string }[] }>('GET', '/api/requests?q=500001', manager);
     expect(found.json.items.map((i) => i.protocol)).toEqual([warranty]);
 
+    // The customer asks by the ERP order number: found, and told to ask finance.
+    const status = said(await t.say(L200, 'qual o andamento do pedido 500002?'));
+    expect(status).toContain(charged);
+    expect(status).toContain('peça a liberação ao financeiro');
+
     // Release: only the warranty one is a candidate until finance releases the charged one.
     let release = await a.get('/console/releases');
     expect(release.text).toContain(warranty);
