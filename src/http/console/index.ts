@@ -46,6 +46,8 @@ export interface ConsoleDeps {
   deliver(ids: number[]): void;
   /** PRO-AST-01: "Prazo de Assistência de 9 dias". */
   assistanceDeadlineDays: number;
+  /** PRO-AST-01: "Prazo de Produção de 15 dias" (KPIs); default 15. */
+  productionDeadlineDays?: number;
   /** Add `Secure` to the session cookie (true behind HTTPS). */
   secureCookies: boolean;
   /** Each channel's state; `qr` while WhatsApp waits to be paired. */
