@@ -300,7 +300,10 @@ export function assistanceKind(f: KpiRequestFact): 'warranty' | 'charged' {
 }
 
 /** Cost of one request: the override, else Σ quantity × unit cost, else null (some cost unknown). */
-export function requestCost(f: KpiRequestFact): { costBrl: number | null; source: 'manual' | 'items' | 'missing' } {
+export function requestCost(f: Pick<KpiRequestFact, 'costBrl' | 'items'>): {
+  costBrl: number | null;
+  source: 'manual' | 'items' | 'missing';
+} {
   if (f.costBrl !== null) return { costBrl: round(f.costBrl, 2), source: 'manual' };
   if (!f.items.length || f.items.some((i) => i.unitCost === null)) return { costBrl: null, source: 'missing' };
   return {

@@ -1,10 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { KeyValueStore } from '../channels/types';
 import type { Database } from '../db/client';
 import { loadKpiFacts } from '../db/kpis-repo';
-import { requestEvents, requests } from '../db/schema';
-import { computeKpis, type KpiReport, monthsBetween } from '../domain/kpis';
+import { products, requestEvents, requestItems, requests } from '../db/schema';
+import { computeKpis, type KpiItemFact, type KpiReport, monthsBetween, requestCost } from '../domain/kpis';
 import { addMonths, daysBetween, type IsoDate, parseDateBrOrIso } from '../domain/warranty';
 import { ClientError } from './errors';
 
@@ -114,4 +114,43 @@ export async function setRequestCost(
       .values({ requestId: req.id, by, kind: 'edit', note, data: { costBrl: { from: req.cost, to: value } } });
     return { previous: req.cost };
   });
+}
+
+export interface RequestCostView {
+  protocol: string;
+  /** Staff override; null = none. */
+  overrideBrl: number | null;
+  /** Σ quantity × unit cost; null when an item has no unit cost. */
+  itemsBrl: number | null;
+  /** Items whose product has no unit cost. */
+  itemsWithoutCost: number;
+  items: KpiItemFact[];
+}
+
+/** A request's cost: the override, and what its items cost. Null when the protocol is unknown. */
+export async function loadRequestCost(db: Database, protocol: string): Promise<RequestCostView | null> {
+  const [req] = await db
+    .select({ id: requests.id, protocol: requests.protocol, cost: requests.costBrl })
+    .from(requests)
+    .where(eq(requests.protocol, protocol.toUpperCase()));
+  if (!req) return null;
+  const rows = await db
+    .select({
+      productCode: requestItems.productCode,
+      description: requestItems.description,
+      quantity: requestItems.quantity,
+      unitCost: products.cost,
+    })
+    .from(requestItems)
+    .leftJoin(products, eq(products.id, requestItems.productId))
+    .where(eq(requestItems.requestId, req.id))
+    .orderBy(asc(requestItems.id));
+  const items = rows.map((r) => ({ ...r, unitCost: r.unitCost ?? null }));
+  return {
+    protocol: req.protocol,
+    overrideBrl: req.cost,
+    itemsBrl: requestCost({ costBrl: null, items }).costBrl,
+    itemsWithoutCost: items.filter((i) => i.unitCost === null).length,
+    items,
+  };
 }

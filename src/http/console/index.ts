@@ -27,10 +27,12 @@ import { flashBox, page } from './layout';
 import { registerAudit } from './routes/audit';
 import { registerChannels } from './routes/channels';
 import { registerForwards } from './routes/forwards';
+import { registerKpis } from './routes/kpis';
 import { registerLogin } from './routes/login';
 import { registerMedia } from './routes/media';
 import { registerQueue } from './routes/queue';
 import { registerRequest } from './routes/request';
+import { registerRequestCost } from './routes/request-cost';
 import { registerSac } from './routes/sac';
 import { registerStatic } from './routes/static';
 import { registerUsers } from './routes/users';
@@ -297,6 +299,8 @@ async function consoleScope(scope: FastifyInstance, deps: ResolvedConsoleDeps): 
   registerUsers(ctx);
   registerAudit(ctx);
   registerMedia(ctx);
+  registerKpis(ctx);
+  registerRequestCost(ctx);
 
   const missing = (Object.keys(CONSOLE_ROUTES) as ConsoleRoute[]).filter((k) => !registered.has(k));
   if (missing.length)

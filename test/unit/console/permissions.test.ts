@@ -29,14 +29,24 @@ describe('console permission table', () => {
         'channels:read',
         'outbox:retry',
         'media:read',
+        'kpis:read',
+        'request:cost',
       ].sort(),
     );
     expect(can('sac')).toEqual(
       ['console:use', 'queue:read', 'request:read', 'case:open', 'case:forward', 'media:read'].sort(),
     );
-    expect(can('commercial')).toEqual(['console:use', 'queue:read', 'request:read', 'media:read'].sort());
+    expect(can('commercial')).toEqual(['console:use', 'queue:read', 'request:read', 'media:read', 'kpis:read'].sort());
     expect(can('finance')).toEqual(
-      ['console:use', 'queue:read', 'request:read', 'forwards:read', 'forwards:answer', 'media:read'].sort(),
+      [
+        'console:use',
+        'queue:read',
+        'request:read',
+        'forwards:read',
+        'forwards:answer',
+        'media:read',
+        'kpis:read',
+      ].sort(),
     );
     for (const team of ['projects', 'training'] as const) {
       expect(can(team)).toEqual(['console:use', 'forwards:read', 'forwards:answer', 'media:read'].sort());

@@ -41,6 +41,7 @@ import {
 } from '../labels';
 import { csrfField, page, pill } from '../layout';
 import { deadlineBadge } from './queue';
+import { requestCostSlot } from './request-cost';
 
 const protocolParam = z.object({ protocol: z.string().regex(/^AT-\d{1,12}$/i) });
 
@@ -284,6 +285,7 @@ ${opts.confirm ?? ''}
       <h2>Itens</h2>
       ${itemsView(d, canEdit, u)}
     </section>
+    ${requestCostSlot(u, r.protocol)}
     <section class="card">
       <h2>Motivo</h2>
       <p><b>${reasonLong(r.reason.category)}</b></p>
