@@ -37,6 +37,8 @@
         pointRadius: d.type === 'line' || spec.type === 'line' ? 3 : undefined,
         spanGaps: true,
         fill: false,
+        // Points at 100% sit on the chart's edge: draw them whole.
+        clip: false,
         order: d.type === 'line' ? 0 : 1,
       };
     });
