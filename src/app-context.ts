@@ -97,13 +97,15 @@ export async function createContext(cfg: Config, log: Logger, opts: ContextOptio
     queue,
     kv,
     async (day) => {
-      await runSlaCheck(handle.db, kv, {
+      const list = await runSlaCheck(handle.db, kv, {
         today: day,
         deadlineDays: cfg.ASSISTANCE_DEADLINE_DAYS,
         now: new Date(),
         mail: notify && slaTo ? (m) => notify.send(slaTo, m) : undefined,
         consoleUrl: cfg.PUBLIC_URL,
       });
+      const past = list.items.filter((i) => i.mark === 'past').length;
+      log.info({ day, past, near: list.items.length - past }, 'SLA check: requests past or near the assistance deadline');
     },
     { today, now: () => new Date(), hour: cfg.SLA_ALERT_HOUR },
     log,
