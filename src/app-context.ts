@@ -105,7 +105,10 @@ export async function createContext(cfg: Config, log: Logger, opts: ContextOptio
         consoleUrl: cfg.PUBLIC_URL,
       });
       const past = list.items.filter((i) => i.mark === 'past').length;
-      log.info({ day, past, near: list.items.length - past }, 'SLA check: requests past or near the assistance deadline');
+      log.info(
+        { day, past, near: list.items.length - past },
+        'SLA check: requests past or near the assistance deadline',
+      );
     },
     { today, now: () => new Date(), hour: cfg.SLA_ALERT_HOUR },
     log,

@@ -67,8 +67,12 @@ describe.each(dbKinds())('staff console in a browser on %s', (kind) => {
     const near = await submit('(54) 99911-0002', 'NF 88002 o tampo 520031 esta descascando');
     // Ages against the app's fixed TODAY, not the machine's clock (the test must pass on any date).
     const daysBefore = (n: number) => new Date(Date.parse(`${TODAY}T12:00:00Z`) - n * 86_400_000).toISOString();
-    await t.handle.db.execute(sql`update requests set created_at = ${daysBefore(11)}::timestamptz where protocol = ${old}`);
-    await t.handle.db.execute(sql`update requests set created_at = ${daysBefore(8)}::timestamptz where protocol = ${near}`);
+    await t.handle.db.execute(
+      sql`update requests set created_at = ${daysBefore(11)}::timestamptz where protocol = ${old}`,
+    );
+    await t.handle.db.execute(
+      sql`update requests set created_at = ${daysBefore(8)}::timestamptz where protocol = ${near}`,
+    );
   }, 120_000);
 
   afterAll(async () => {
