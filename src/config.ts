@@ -104,6 +104,10 @@ const envSchema = z.object({
   FOCCO_LAYOUT_FILE: optionalString,
   ASSISTANCE_DEADLINE_DAYS: int(9, 1, 365),
   PRODUCTION_DEADLINE_DAYS: int(15, 1, 365),
+  /** Manager's address for the daily SLA alert e-mail (needs SMTP_HOST); unset = list on the queue page only. */
+  SLA_ALERT_EMAIL: optionalString.pipe(z.email('must be an e-mail address').optional()),
+  /** Hour of the day (America/Sao_Paulo, 0–23) from which the daily SLA check runs. */
+  SLA_ALERT_HOUR: int(7, 0, 23),
   MAX_ATTACHMENT_MB: num(10, 0.1),
   MAX_IMAGE_MEGAPIXELS: num(50, 0.1),
   /** Fixed "today" (YYYY-MM-DD) for demos and evaluations; normally unset. */

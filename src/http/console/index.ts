@@ -30,11 +30,13 @@ import { registerAudit } from './routes/audit';
 import { registerChannels } from './routes/channels';
 import { registerErp } from './routes/erp';
 import { registerForwards } from './routes/forwards';
+import { registerKpis } from './routes/kpis';
 import { registerLogin } from './routes/login';
 import { registerMedia } from './routes/media';
 import { registerQueue } from './routes/queue';
 import { registerReleases } from './routes/releases';
 import { registerRequest } from './routes/request';
+import { registerRequestCost } from './routes/request-cost';
 import { registerSac } from './routes/sac';
 import { registerStatic } from './routes/static';
 import { registerUsers } from './routes/users';
@@ -50,6 +52,8 @@ export interface ConsoleDeps {
   deliver(ids: number[]): void;
   /** PRO-AST-01: "Prazo de Assistência de 9 dias". */
   assistanceDeadlineDays: number;
+  /** PRO-AST-01: "Prazo de Produção de 15 dias" (KPIs); default 15. */
+  productionDeadlineDays?: number;
   /** Add `Secure` to the session cookie (true behind HTTPS). */
   secureCookies: boolean;
   /** Each channel's state; `qr` while WhatsApp waits to be paired. */
@@ -309,6 +313,8 @@ async function consoleScope(scope: FastifyInstance, deps: ResolvedConsoleDeps): 
   registerUsers(ctx);
   registerAudit(ctx);
   registerMedia(ctx);
+  registerKpis(ctx);
+  registerRequestCost(ctx);
 
   const missing = (Object.keys(CONSOLE_ROUTES) as ConsoleRoute[]).filter((k) => !registered.has(k));
   if (missing.length)

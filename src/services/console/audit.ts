@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = {
   'user.disable': 'Usuário desativado',
   'user.enable': 'Usuário reativado',
   'user.password': 'Senha redefinida',
+  'kpis.revenue': 'Faturamento do mês (indicadores)',
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

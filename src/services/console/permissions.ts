@@ -37,6 +37,12 @@ export const CAPABILITIES = {
   'finance:release': ['finance', 'manager'],
   'users:manage': ['manager'],
   'audit:read': ['manager'],
+  /** KPIs dashboard and its CSV (PRO-AST-01: "monitorar através do BI os indicadores"). */
+  'kpis:read': ['assistant', 'manager', 'commercial', 'finance'],
+  /** The month's revenue the assistance cost is measured against. */
+  'kpis:revenue': ['manager'],
+  /** Override a request's assistance cost (null = computed from the items). */
+  'request:cost': REVIEWERS,
   /** Photos: any logged-in staff member (forwards show the conversation, photos included). */
   'media:read': ALL,
 } as const satisfies Record<string, readonly Role[]>;
@@ -89,6 +95,11 @@ export const CONSOLE_ROUTES = {
   'GET /console/releases': 'release:plan',
   'POST /console/releases': 'release:plan',
   'GET /console/finance': 'finance:release',
+  'GET /console/kpis': 'kpis:read',
+  'GET /console/kpis.csv': 'kpis:read',
+  'POST /console/kpis/revenue': 'kpis:revenue',
+  'GET /console/requests/:protocol/cost': 'kpis:read',
+  'POST /console/requests/:protocol/cost': 'request:cost',
 } as const satisfies Record<`${Method} /console${string}`, Capability | 'public'>;
 
 export type ConsoleRoute = keyof typeof CONSOLE_ROUTES;

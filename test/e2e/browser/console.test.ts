@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { T } from '../../../flows/texts';
 import { createUser } from '../../../src/services/auth';
 import { PRESET_MESSAGES } from '../../../src/services/console/decision-text';
-import { photo, said, startTestApp, TODAY, type TestApp } from '../../support/app';
+import { photo, said, startTestApp, type TestApp, TODAY } from '../../support/app';
 import { artifactPath, launchChromium } from '../../support/browser';
 import { dbKinds } from '../../support/db';
 

@@ -33,12 +33,14 @@ describe('console permission table', () => {
         'erp:export',
         'release:plan',
         'shipping:record',
+        'kpis:read',
+        'request:cost',
       ].sort(),
     );
     expect(can('sac')).toEqual(
       ['console:use', 'queue:read', 'request:read', 'case:open', 'case:forward', 'media:read'].sort(),
     );
-    expect(can('commercial')).toEqual(['console:use', 'queue:read', 'request:read', 'media:read'].sort());
+    expect(can('commercial')).toEqual(['console:use', 'queue:read', 'request:read', 'media:read', 'kpis:read'].sort());
     expect(can('finance')).toEqual(
       [
         'console:use',
@@ -48,6 +50,7 @@ describe('console permission table', () => {
         'forwards:answer',
         'media:read',
         'finance:release',
+        'kpis:read',
       ].sort(),
     );
     for (const team of ['projects', 'training'] as const) {

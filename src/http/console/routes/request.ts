@@ -42,6 +42,7 @@ import {
 import { csrfField, page, pill } from '../layout';
 import { afterReviewPanel, registerAfterReviewActions } from './after-review';
 import { deadlineBadge } from './queue';
+import { requestCostSlot } from './request-cost';
 
 const protocolParam = z.object({ protocol: z.string().regex(/^AT-\d{1,12}$/i) });
 
@@ -285,6 +286,7 @@ ${opts.confirm ?? ''}
       <h2>Itens</h2>
       ${itemsView(d, canEdit, u)}
     </section>
+    ${requestCostSlot(u, r.protocol)}
     <section class="card">
       <h2>Motivo</h2>
       <p><b>${reasonLong(r.reason.category)}</b></p>
