@@ -77,7 +77,7 @@ export class LlmClient {
       if (attempt > 0) await new Promise((r) => setTimeout(r, this.opts.retryDelayMs ?? 200));
       result.attempts++;
       failure = await this.attempt(prompt, schema, schemaName, result);
-      if (!failure || !failure.retry) break;
+      if (!failure?.retry) break;
     }
     result.latencyMs = Date.now() - started;
     if (failure) {
