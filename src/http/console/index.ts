@@ -27,6 +27,7 @@ import { flashBox, page } from './layout';
 import { registerAudit } from './routes/audit';
 import { registerChannels } from './routes/channels';
 import { registerForwards } from './routes/forwards';
+import { registerLlm } from './routes/llm';
 import { registerLogin } from './routes/login';
 import { registerMedia } from './routes/media';
 import { registerQueue } from './routes/queue';
@@ -294,6 +295,7 @@ async function consoleScope(scope: FastifyInstance, deps: ResolvedConsoleDeps): 
   registerChannels(ctx);
   registerUsers(ctx);
   registerAudit(ctx);
+  registerLlm(ctx);
   registerMedia(ctx);
 
   const missing = (Object.keys(CONSOLE_ROUTES) as ConsoleRoute[]).filter((k) => !registered.has(k));
@@ -337,7 +339,7 @@ export function backLink(url: string): string {
   const path = url.split('?')[0] ?? '/console';
   const req = /^\/console\/requests\/(AT-\d{1,12})/i.exec(path);
   if (req) return `/console/requests/${req[1]!.toUpperCase()}`;
-  for (const base of ['/console/users', '/console/forwards', '/console/channels', '/console/audit']) {
+  for (const base of ['/console/users', '/console/forwards', '/console/channels', '/console/audit', '/console/llm']) {
     if (path.startsWith(base)) return base;
   }
   if (path.startsWith('/console/outbox')) return '/console/channels';

@@ -30,6 +30,8 @@ export const CAPABILITIES = {
   'outbox:retry': REVIEWERS,
   'users:manage': ['manager'],
   'audit:read': ['manager'],
+  /** Model usage: tokens and estimated cost per day and per conversation. */
+  'llm:read': ['manager'],
   /** Photos: any logged-in staff member (forwards show the conversation, photos included). */
   'media:read': ALL,
 } as const satisfies Record<string, readonly Role[]>;
@@ -71,6 +73,7 @@ export const CONSOLE_ROUTES = {
   'POST /console/users/:id/enable': 'users:manage',
   'POST /console/users/:id/password': 'users:manage',
   'GET /console/audit': 'audit:read',
+  'GET /console/llm': 'llm:read',
   'GET /console/media/:sha': 'media:read',
 } as const satisfies Record<`${Method} /console${string}`, Capability | 'public'>;
 

@@ -40,6 +40,7 @@ import {
   who,
 } from '../labels';
 import { csrfField, page, pill } from '../layout';
+import { llmSummarySection } from '../llm-summary-section';
 import { deadlineBadge } from './queue';
 
 const protocolParam = z.object({ protocol: z.string().regex(/^AT-\d{1,12}$/i) });
@@ -242,6 +243,7 @@ ${opts.confirm ?? ''}
       <ul>${s.grounds.map((g) => html`<li>${g}</li>`)}</ul>
       <p class="muted small">Apenas uma sugestão a partir dos dados; a decisão é da equipe.</p>
     </section>
+    ${llmSummarySection(d.llmSummary)}
     <section class="card">
       <h2>Fotos (${r.photos.length})</h2>
       ${photosView(d)}
