@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Database } from '../db/client';
 import {
+  contacts,
   conversations,
   endpoints,
   invoiceItems,
@@ -17,6 +18,7 @@ import type { SlotChoices } from '../understanding/llm/merge-candidates';
 import type { Extraction } from '../understanding/llm/model-output';
 import { understandRules } from '../understanding/rules';
 import type { ExpectedSlot, UnderstandingContext } from '../understanding/signals';
+import { contactKeys } from './db-port';
 import type { Inbound } from './inbound';
 import { readState } from './state';
 
@@ -131,11 +133,10 @@ export class LlmAssist {
       })),
     };
     // "NF 245110, a porta de cima empenou": give the model that invoice's items, so it can map the words.
-    const nf =
-      s.customerId !== undefined && !ctx.invoiceItems?.length
-        ? understandRules(text, ctx).invoiceNumbers.at(-1)
-        : undefined;
-    if (nf && s.customerId !== undefined) {
+    // Only invoices of the customer this conversation (or this known contact) belongs to.
+    const nf = ctx.invoiceItems?.length ? undefined : understandRules(text, ctx).invoiceNumbers.at(-1);
+    const customerId = nf ? (s.customerId ?? (await this.customerOfAddress(msg.address))) : undefined;
+    if (nf && customerId !== undefined) {
       const rows = await this.db
         .select({
           code: products.code,
@@ -146,11 +147,22 @@ export class LlmAssist {
         .from(invoices)
         .innerJoin(invoiceItems, eq(invoiceItems.invoiceId, invoices.id))
         .innerJoin(products, eq(products.id, invoiceItems.productId))
-        .where(and(eq(invoices.number, nf), eq(invoices.customerId, s.customerId)))
+        .where(and(eq(invoices.number, nf), eq(invoices.customerId, customerId)))
         .orderBy(asc(invoiceItems.id));
       if (rows.length) ctx.invoiceItems = rows;
     }
     return { phase: s.phase, ctx };
+  }
+
+  /** The customer a known contact belongs to (the same lookup the engine does at the first message). */
+  private async customerOfAddress(address: string): Promise<number | undefined> {
+    const [c] = await this.db
+      .select({ id: contacts.customerId })
+      .from(contacts)
+      .where(inArray(contacts.value, contactKeys(address)))
+      .orderBy(asc(contacts.id))
+      .limit(1);
+    return c?.id;
   }
 
   private async summariseNew(conversationId: string): Promise<void> {

@@ -172,6 +172,15 @@ describe.each(dbKinds())('engine with a model on %s', (kind) => {
     expect(sent.system).not.toContain('520048'); // another customer's product
   });
 
+  it("gives the model the named invoice's items at a known contact's first message", async () => {
+    fake.enqueue({ json: EMPTY_EXTRACTION });
+    await t.engine.handle(inbound('+5554999110002', 'NF 88001, a de cima está estufada'));
+    expect(fake.requests.at(-1)?.system).toContain('code 930011: DOBRADICA CURVA 35MM (quantity 12)');
+    fake.enqueue({ json: EMPTY_EXTRACTION });
+    await t.engine.handle(inbound('+5554999110003', 'NF 88003, a de cima está estufada')); // L200's invoice
+    expect(fake.requests.at(-1)?.system).toContain('(none yet)');
+  });
+
   it('asks nothing for a message without words (zero cost)', async () => {
     const before = fake.requests.length;
     const calls = (await t.handle.db.select().from(llmCalls)).length;
