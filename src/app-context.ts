@@ -6,8 +6,10 @@ import { createNotifyMailer } from './channels/email/notify-mail';
 import type { ChannelAdapter, ChannelStatus } from './channels/types';
 import type { Config } from './config';
 import { ConversationEngine } from './conversation/inbound';
+import { LlmAssist } from './conversation/llm-assist';
 import { type DbHandle, openDatabase } from './db/client';
 import { dbKeyValueStore } from './db/kv-store';
+import { dbLlmLedger } from './db/llm-calls-repo';
 import { toIsoDate } from './domain/warranty';
 import { createQueue } from './jobs/create-queue';
 import { DEFAULT_DELIVERY, type DeliveryOptions, OutboxDelivery } from './jobs/deliver-outbox';
@@ -15,6 +17,7 @@ import type { Queue } from './jobs/queue';
 import { SlaAlertScheduler } from './jobs/sla-alerts';
 import { MediaStore } from './media';
 import { runSlaCheck } from './services/sla-alerts';
+import { createLlmAssistant } from './understanding/llm';
 import { understandRules } from './understanding/rules';
 
 /** Everything the server shares, built from the configuration (composition root). */
@@ -23,6 +26,8 @@ export interface AppContext {
   handle: DbHandle;
   store: MediaStore;
   engine: ConversationEngine;
+  /** The model's help when OPENAI_API_KEY or OPENAI_BASE_URL is set; undefined = rules only. */
+  llm?: LlmAssist;
   queue: Queue;
   delivery: OutboxDelivery;
   channels: Map<string, ChannelAdapter>;
@@ -51,6 +56,11 @@ export async function createContext(cfg: Config, log: Logger, opts: ContextOptio
   const today = () => cfg.TODAY ?? toIsoDate(new Date());
   const maxAttachmentBytes = Math.round(cfg.MAX_ATTACHMENT_MB * 1024 * 1024);
   let delivery: OutboxDelivery | undefined;
+  const maxTextChars = 4000;
+  const assistant = createLlmAssistant(cfg, dbLlmLedger(handle.db), log);
+  const llm = assistant ? new LlmAssist(handle.db, assistant, { maxTextChars }, log) : undefined;
+  if (llm)
+    log.info({ model: assistant?.model, baseURL: cfg.OPENAI_BASE_URL ?? 'api.openai.com' }, 'llm understanding on');
   const engine = new ConversationEngine(
     handle.db,
     store,
@@ -61,10 +71,11 @@ export async function createContext(cfg: Config, log: Logger, opts: ContextOptio
       assistanceDeadlineDays: cfg.ASSISTANCE_DEADLINE_DAYS,
       maxAttachmentBytes,
       maxImagePixels: Math.round(cfg.MAX_IMAGE_MEGAPIXELS * 1_000_000),
-      maxTextChars: 4000,
+      maxTextChars,
     },
     log,
     (ids) => void delivery?.enqueue(ids),
+    llm,
   );
   const queue = createQueue({ redisUrl: cfg.REDIS_URL, prefix: opts.queuePrefix ?? cfg.QUEUE_PREFIX, logger: log });
   const list = opts.channels ?? createChannels(cfg, { log, state: dbKeyValueStore(handle.db), maxAttachmentBytes });
@@ -119,6 +130,7 @@ export async function createContext(cfg: Config, log: Logger, opts: ContextOptio
     handle,
     store,
     engine,
+    llm,
     queue,
     delivery: d,
     channels,
@@ -149,6 +161,7 @@ export async function createContext(cfg: Config, log: Logger, opts: ContextOptio
         await c.stop().catch((err) => log.error({ err, channel: c.name }, 'channel stop failed'));
       d.stop();
       sla.stop();
+      await llm?.idle();
       await queue.close().catch((err) => log.error({ err }, 'queue close failed'));
       await handle.close().catch((err) => log.error({ err }, 'db close failed'));
     },

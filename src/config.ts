@@ -71,6 +71,23 @@ const envSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_MODEL: optionalString.transform((v) => v ?? 'gpt-4o-mini'),
+  /** One model call's deadline; the rules' result is used when it passes. */
+  LLM_TIMEOUT_MS: int(8000, 100, 120_000),
+  /** Retries after a 5xx, 429 or network error (never after a timeout or a bad answer): 0 or 1. */
+  LLM_MAX_RETRIES: int(1, 0, 1),
+  /** Mask phones, e-mails, CNPJs and CPFs before text is sent to the provider (default true). */
+  LLM_MASK_PII: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .optional()
+    .transform((v) => !(v === 'false' || v === '0' || v === 'no')),
+  /** Estimated spend per day (UTC) after which only the rules are used; 0 = no model calls at all. */
+  LLM_DAILY_BUDGET_USD: num(2),
+  /** Prices per 1000 tokens, for the estimated cost of each call (defaults: gpt-4o-mini). */
+  LLM_PRICE_INPUT_PER_1K_USD: num(0.00015),
+  LLM_PRICE_OUTPUT_PER_1K_USD: num(0.0006),
+  /** Circuit breaker: this many failed calls in a row stop calling for LLM_BREAKER_COOLDOWN_S. */
+  LLM_BREAKER_FAILURES: int(3, 1, 100),
+  LLM_BREAKER_COOLDOWN_S: int(60, 1, 86_400),
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_API_ROOT: optionalUrl,
   TELEGRAM_WEBHOOK_URL: optionalUrl,

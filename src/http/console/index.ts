@@ -31,6 +31,7 @@ import { registerChannels } from './routes/channels';
 import { registerErp } from './routes/erp';
 import { registerForwards } from './routes/forwards';
 import { registerKpis } from './routes/kpis';
+import { registerLlm } from './routes/llm';
 import { registerLogin } from './routes/login';
 import { registerMedia } from './routes/media';
 import { registerQueue } from './routes/queue';
@@ -312,6 +313,7 @@ async function consoleScope(scope: FastifyInstance, deps: ResolvedConsoleDeps): 
   registerReleases(ctx);
   registerUsers(ctx);
   registerAudit(ctx);
+  registerLlm(ctx);
   registerMedia(ctx);
   registerKpis(ctx);
   registerRequestCost(ctx);
@@ -357,7 +359,7 @@ export function backLink(url: string): string {
   const path = url.split('?')[0] ?? '/console';
   const req = /^\/console\/requests\/(AT-\d{1,12})/i.exec(path);
   if (req) return `/console/requests/${req[1]!.toUpperCase()}`;
-  for (const base of ['/console/users', '/console/forwards', '/console/channels', '/console/audit']) {
+  for (const base of ['/console/users', '/console/forwards', '/console/channels', '/console/audit', '/console/llm']) {
     if (path.startsWith(base)) return base;
   }
   if (path.startsWith('/console/outbox')) return '/console/channels';

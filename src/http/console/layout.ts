@@ -17,6 +17,7 @@ const NAV: { href: string; label: string; cap: Capability; key: string }[] = [
   { href: '/console/channels', label: 'Canais', cap: 'channels:read', key: 'channels' },
   { href: '/console/users', label: 'Usuários', cap: 'users:manage', key: 'users' },
   { href: '/console/audit', label: 'Auditoria', cap: 'audit:read', key: 'audit' },
+  { href: '/console/llm', label: 'Uso do modelo', cap: 'llm:read', key: 'llm' },
 ];
 
 /** htmx: no eval, no injected <style> (the CSP forbids both); 4xx answers are swapped so errors show in place. */

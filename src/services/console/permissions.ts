@@ -43,6 +43,8 @@ export const CAPABILITIES = {
   'kpis:revenue': ['manager'],
   /** Override a request's assistance cost (null = computed from the items). */
   'request:cost': REVIEWERS,
+  /** Model usage: tokens and estimated cost per day and per conversation. */
+  'llm:read': ['manager'],
   /** Photos: any logged-in staff member (forwards show the conversation, photos included). */
   'media:read': ALL,
 } as const satisfies Record<string, readonly Role[]>;
@@ -84,6 +86,7 @@ export const CONSOLE_ROUTES = {
   'POST /console/users/:id/enable': 'users:manage',
   'POST /console/users/:id/password': 'users:manage',
   'GET /console/audit': 'audit:read',
+  'GET /console/llm': 'llm:read',
   'GET /console/media/:sha': 'media:read',
   'POST /console/requests/:protocol/erp': 'erp:edit',
   'POST /console/requests/:protocol/finance-release': 'finance:release',

@@ -40,6 +40,7 @@ import {
   who,
 } from '../labels';
 import { csrfField, page, pill } from '../layout';
+import { llmSummarySection } from '../llm-summary-section';
 import { afterReviewPanel, registerAfterReviewActions } from './after-review';
 import { deadlineBadge } from './queue';
 import { requestCostSlot } from './request-cost';
@@ -244,6 +245,7 @@ ${opts.confirm ?? ''}
       <ul>${s.grounds.map((g) => html`<li>${g}</li>`)}</ul>
       <p class="muted small">Apenas uma sugestão a partir dos dados; a decisão é da equipe.</p>
     </section>
+    ${llmSummarySection(d.llmSummary)}
     <section class="card">
       <h2>Fotos (${r.photos.length})</h2>
       ${photosView(d)}
