@@ -30,6 +30,10 @@ export const STATUS_PLAIN: Record<string, { label: string; next: string }> = {
   },
   rejected: { label: 'recusada', next: 'se tiver dúvidas, peça para falar com a equipe' },
   imported: { label: 'aprovada e lançada no sistema', next: 'aguardando liberação para produção' },
+  awaiting_finance: {
+    label: 'assistência cobrada lançada no sistema',
+    next: 'peça a liberação ao financeiro informando o número do pedido',
+  },
   released: { label: 'liberada para produção', next: 'assim que for expedida te avisamos' },
   shipped: { label: 'expedida', next: 'as peças estão a caminho' },
   closed: { label: 'encerrada', next: '' },
@@ -167,6 +171,13 @@ export const T = {
     `A solicitação ${protocol} foi analisada como assistência cobrada.\n${message}\nPara seguir, peça a liberação ao financeiro informando o número do pedido${order ? ` (${order})` : ''}.`,
   decisionRejected: (protocol: string, message: string) =>
     `A solicitação ${protocol} não foi aprovada.\n${message}\nSe tiver dúvidas, é só pedir para falar com a equipe.`,
+  // after the review (ERP import, finance release, shipping)
+  chargedOrderCreated: (protocol: string, order: string) =>
+    `O pedido da assistência cobrada ${protocol} foi gerado: número ${order}. 🧾\nPara seguir para a produção, peça a liberação ao financeiro informando esse número.`,
+  financeReleased: (protocol: string, order: string) =>
+    `Liberação do financeiro registrada para o pedido ${order} (${protocol}). ✅ Agora ele entra na programação de produção e te avisamos no envio.`,
+  shipped: (protocol: string, on: string, shipmentInvoice: string) =>
+    `Sua assistência ${protocol} foi enviada em ${on} 🚚 (NF de remessa ${shipmentInvoice}). Qualquer coisa, é só chamar por aqui.`,
   returnedPrompt: (protocol: string, message: string) =>
     `Estamos corrigindo a solicitação ${protocol}. A equipe pediu: ${message}\nPode me enviar?`,
 

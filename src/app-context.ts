@@ -1,16 +1,23 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { createChannels } from './channels/create-channels';
+import { parseFromAddress } from './channels/email/create-email-adapter';
+import { createNotifyMailer } from './channels/email/notify-mail';
 import type { ChannelAdapter, ChannelStatus } from './channels/types';
 import type { Config } from './config';
 import { ConversationEngine } from './conversation/inbound';
+import { LlmAssist } from './conversation/llm-assist';
 import { type DbHandle, openDatabase } from './db/client';
 import { dbKeyValueStore } from './db/kv-store';
+import { dbLlmLedger } from './db/llm-calls-repo';
 import { toIsoDate } from './domain/warranty';
 import { createQueue } from './jobs/create-queue';
 import { DEFAULT_DELIVERY, type DeliveryOptions, OutboxDelivery } from './jobs/deliver-outbox';
 import type { Queue } from './jobs/queue';
+import { SlaAlertScheduler } from './jobs/sla-alerts';
 import { MediaStore } from './media';
+import { runSlaCheck } from './services/sla-alerts';
+import { createLlmAssistant } from './understanding/llm';
 import { understandRules } from './understanding/rules';
 
 /** Everything the server shares, built from the configuration (composition root). */
@@ -19,9 +26,13 @@ export interface AppContext {
   handle: DbHandle;
   store: MediaStore;
   engine: ConversationEngine;
+  /** The model's help when OPENAI_API_KEY or OPENAI_BASE_URL is set; undefined = rules only. */
+  llm?: LlmAssist;
   queue: Queue;
   delivery: OutboxDelivery;
   channels: Map<string, ChannelAdapter>;
+  /** The daily SLA check (requests near/past the assistance deadline). */
+  sla: SlaAlertScheduler;
   today: () => string;
   log: Logger;
   channelStatus(): Record<string, ChannelStatus | { state: 'up' }>;
@@ -45,6 +56,11 @@ export async function createContext(cfg: Config, log: Logger, opts: ContextOptio
   const today = () => cfg.TODAY ?? toIsoDate(new Date());
   const maxAttachmentBytes = Math.round(cfg.MAX_ATTACHMENT_MB * 1024 * 1024);
   let delivery: OutboxDelivery | undefined;
+  const maxTextChars = 4000;
+  const assistant = createLlmAssistant(cfg, dbLlmLedger(handle.db), log);
+  const llm = assistant ? new LlmAssist(handle.db, assistant, { maxTextChars }, log) : undefined;
+  if (llm)
+    log.info({ model: assistant?.model, baseURL: cfg.OPENAI_BASE_URL ?? 'api.openai.com' }, 'llm understanding on');
   const engine = new ConversationEngine(
     handle.db,
     store,
@@ -55,10 +71,11 @@ export async function createContext(cfg: Config, log: Logger, opts: ContextOptio
       assistanceDeadlineDays: cfg.ASSISTANCE_DEADLINE_DAYS,
       maxAttachmentBytes,
       maxImagePixels: Math.round(cfg.MAX_IMAGE_MEGAPIXELS * 1_000_000),
-      maxTextChars: 4000,
+      maxTextChars,
     },
     log,
     (ids) => void delivery?.enqueue(ids),
+    llm,
   );
   const queue = createQueue({ redisUrl: cfg.REDIS_URL, prefix: opts.queuePrefix ?? cfg.QUEUE_PREFIX, logger: log });
   const list = opts.channels ?? createChannels(cfg, { log, state: dbKeyValueStore(handle.db), maxAttachmentBytes });
@@ -70,15 +87,54 @@ export async function createContext(cfg: Config, log: Logger, opts: ContextOptio
     ...opts.delivery,
   });
   const d = delivery;
+  const kv = dbKeyValueStore(handle.db);
+  const slaTo = cfg.SLA_ALERT_EMAIL;
+  const notify =
+    slaTo && cfg.SMTP_HOST
+      ? createNotifyMailer({
+          smtp: {
+            host: cfg.SMTP_HOST,
+            port: cfg.SMTP_PORT,
+            secure: cfg.SMTP_SECURE,
+            user: cfg.SMTP_USER,
+            password: cfg.SMTP_PASSWORD,
+          },
+          from: parseFromAddress(cfg.MAIL_FROM ?? cfg.SMTP_USER ?? 'posvenda@localhost'),
+          log,
+        })
+      : undefined;
+  if (slaTo && !notify) log.warn('SLA_ALERT_EMAIL is set but SMTP_HOST is not: the SLA alert is not e-mailed');
+  const sla = new SlaAlertScheduler(
+    queue,
+    kv,
+    async (day) => {
+      const list = await runSlaCheck(handle.db, kv, {
+        today: day,
+        deadlineDays: cfg.ASSISTANCE_DEADLINE_DAYS,
+        now: new Date(),
+        mail: notify && slaTo ? (m) => notify.send(slaTo, m) : undefined,
+        consoleUrl: cfg.PUBLIC_URL,
+      });
+      const past = list.items.filter((i) => i.mark === 'past').length;
+      log.info(
+        { day, past, near: list.items.length - past },
+        'SLA check: requests past or near the assistance deadline',
+      );
+    },
+    { today, now: () => new Date(), hour: cfg.SLA_ALERT_HOUR },
+    log,
+  );
 
   return {
     cfg,
     handle,
     store,
     engine,
+    llm,
     queue,
     delivery: d,
     channels,
+    sla,
     today,
     log,
     channelStatus() {
@@ -91,6 +147,7 @@ export async function createContext(cfg: Config, log: Logger, opts: ContextOptio
       const swept = await d.sweep();
       if (swept) log.info({ swept }, 'pending outbound messages queued again');
       d.startSweeping();
+      sla.start();
       for (const c of channels.values()) {
         // A channel that cannot start (no network, bad credentials) must not stop the others:
         // its status says why, and the adapter keeps retrying on its own.
@@ -103,6 +160,8 @@ export async function createContext(cfg: Config, log: Logger, opts: ContextOptio
       for (const c of channels.values())
         await c.stop().catch((err) => log.error({ err, channel: c.name }, 'channel stop failed'));
       d.stop();
+      sla.stop();
+      await llm?.idle();
       await queue.close().catch((err) => log.error({ err }, 'queue close failed'));
       await handle.close().catch((err) => log.error({ err }, 'db close failed'));
     },

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { UFS } from './domain/uf';
 
 /**
  * The only place that reads `process.env` (rule 6). Parsed once; a bad value stops the
@@ -70,6 +71,23 @@ const envSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_MODEL: optionalString.transform((v) => v ?? 'gpt-4o-mini'),
+  /** One model call's deadline; the rules' result is used when it passes. */
+  LLM_TIMEOUT_MS: int(8000, 100, 120_000),
+  /** Retries after a 5xx, 429 or network error (never after a timeout or a bad answer): 0 or 1. */
+  LLM_MAX_RETRIES: int(1, 0, 1),
+  /** Mask phones, e-mails, CNPJs and CPFs before text is sent to the provider (default true). */
+  LLM_MASK_PII: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .optional()
+    .transform((v) => !(v === 'false' || v === '0' || v === 'no')),
+  /** Estimated spend per day (UTC) after which only the rules are used; 0 = no model calls at all. */
+  LLM_DAILY_BUDGET_USD: num(2),
+  /** Prices per 1000 tokens, for the estimated cost of each call (defaults: gpt-4o-mini). */
+  LLM_PRICE_INPUT_PER_1K_USD: num(0.00015),
+  LLM_PRICE_OUTPUT_PER_1K_USD: num(0.0006),
+  /** Circuit breaker: this many failed calls in a row stop calling for LLM_BREAKER_COOLDOWN_S. */
+  LLM_BREAKER_FAILURES: int(3, 1, 100),
+  LLM_BREAKER_COOLDOWN_S: int(60, 1, 86_400),
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_API_ROOT: optionalUrl,
   TELEGRAM_WEBHOOK_URL: optionalUrl,
@@ -95,8 +113,18 @@ const envSchema = z.object({
   WHATSAPP_SEND_GAP_MAX_MS: int(2500, 0, 60_000),
   DEFAULT_WARRANTY_MONTHS: int(12, 0, 600),
   DAILY_WEIGHT_CAP_KG: num(400, 1),
+  /** The company's state (UF): the ERP hand-off's default CFOP is "inside" or "outside" it. */
+  COMPANY_UF: optionalString
+    .transform((v) => (v ?? 'RS').toUpperCase())
+    .pipe(z.enum(UFS, { error: 'must be a Brazilian state abbreviation such as RS' })),
+  /** The company's own FOCCO import layout (JSON); default: src/integrations/erp/focco-layout.default.json. */
+  FOCCO_LAYOUT_FILE: optionalString,
   ASSISTANCE_DEADLINE_DAYS: int(9, 1, 365),
   PRODUCTION_DEADLINE_DAYS: int(15, 1, 365),
+  /** Manager's address for the daily SLA alert e-mail (needs SMTP_HOST); unset = list on the queue page only. */
+  SLA_ALERT_EMAIL: optionalString.pipe(z.email('must be an e-mail address').optional()),
+  /** Hour of the day (America/Sao_Paulo, 0–23) from which the daily SLA check runs. */
+  SLA_ALERT_HOUR: int(7, 0, 23),
   MAX_ATTACHMENT_MB: num(10, 0.1),
   MAX_IMAGE_MEGAPIXELS: num(50, 0.1),
   /** Fixed "today" (YYYY-MM-DD) for demos and evaluations; normally unset. */

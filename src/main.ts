@@ -3,6 +3,7 @@ import { createContext } from './app-context';
 import { ConfigError, config } from './config';
 import { buildApp } from './http/app';
 import { mountChannelRoutes } from './http/channel-routes';
+import { loadLayout } from './integrations/erp/focco-export';
 import { createLogger } from './logger';
 
 /** Start the server: configuration, database (migrated), queue and delivery, channels, HTTP. */
@@ -27,6 +28,8 @@ async function main() {
     today: ctx.today,
     defaultWarrantyMonths: cfg.DEFAULT_WARRANTY_MONTHS,
     maxAttachmentBytes: Math.round(cfg.MAX_ATTACHMENT_MB * 1024 * 1024),
+    assistanceDeadlineDays: cfg.ASSISTANCE_DEADLINE_DAYS,
+    productionDeadlineDays: cfg.PRODUCTION_DEADLINE_DAYS,
     deliver: (ids) => void ctx.delivery.enqueue(ids),
     retryOutbox: (id) => ctx.delivery.retry(id),
     extraRoutes: (a) => mountChannelRoutes(a, ctx.channels),
@@ -39,10 +42,13 @@ async function main() {
       retryOutbox: (id) => ctx.delivery.retry(id),
       channelStatus: () => ctx.channelStatus(),
       assistanceDeadlineDays: cfg.ASSISTANCE_DEADLINE_DAYS,
+      productionDeadlineDays: cfg.PRODUCTION_DEADLINE_DAYS,
       defaultWarrantyMonths: cfg.DEFAULT_WARRANTY_MONTHS,
       maxAttachmentBytes: Math.round(cfg.MAX_ATTACHMENT_MB * 1024 * 1024),
       maxImagePixels: Math.round(cfg.MAX_IMAGE_MEGAPIXELS * 1_000_000),
       secureCookies: cfg.PUBLIC_URL?.startsWith('https://') ?? false,
+      erp: { layout: loadLayout(cfg.FOCCO_LAYOUT_FILE), companyUf: cfg.COMPANY_UF },
+      dailyCapKg: cfg.DAILY_WEIGHT_CAP_KG,
     },
     health: async () => {
       const channels = ctx.channelStatus();

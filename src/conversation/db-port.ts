@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { insertRequest, resubmitRequest } from '../db/requests-repo';
 import { contacts, customers, forwards, invoiceItems, invoices, products, requests } from '../db/schema';
@@ -118,13 +118,20 @@ export function dbPort(tx: Tx, ctx: PortContext): ConversationPort {
           status: requests.status,
           invoiceNumber: requests.invoiceNumber,
           orderNumber: requests.orderNumber,
+          erpOrderNumber: requests.erpOrderNumber,
+          erpKind: sql<string | null>`${requests.erp}->>'kind'`,
+          financeReleased: sql<boolean>`${requests.financeReleasedAt} is not null`,
           createdAt: requests.createdAt,
         })
         .from(requests)
         .where(eq(requests.customerId, customerId))
         .orderBy(desc(requests.createdAt))
         .limit(50);
-      return rows.map((r) => ({ ...r, status: r.status as RequestStatus }));
+      return rows.map(({ erpKind, financeReleased, ...r }) => ({
+        ...r,
+        status: r.status as RequestStatus,
+        awaitingFinance: r.status === 'imported' && erpKind === 'charged' && !financeReleased,
+      }));
     },
     async linkContact(customerId) {
       await tx

@@ -9,8 +9,9 @@ import { normalizePhone } from '../domain/phone';
 import { inspectImage, type MediaStore } from '../media';
 import { dbPort } from './db-port';
 import { KeyedMutex } from './keyed-mutex';
+import type { LlmAssist } from './llm-assist';
 import { readState } from './state';
-import { type Reply, step, type Understand } from './step';
+import { type Reply, type StepInput, step, type Understand } from './step';
 
 export type ChannelName = 'web' | 'whatsapp' | 'telegram' | 'email';
 
@@ -117,6 +118,8 @@ export class ConversationEngine {
     private readonly opts: EngineOptions,
     private readonly log: Logger,
     private readonly onOutbox: OnOutbox = () => {},
+    /** The model's help (src/conversation/llm-assist.ts); absent = rules only, at no cost. */
+    private readonly llm?: LlmAssist,
   ) {}
 
   async handle(msg: Inbound): Promise<HandleResult> {
@@ -124,8 +127,11 @@ export class ConversationEngine {
     // In-process order per address; the endpoint row lock does the same across processes.
     return this.mutex.run(key, async () => {
       const photos = await this.storePhotos(msg);
-      const result = await this.db.transaction((tx) => this.process(tx as Tx, msg, photos));
+      // The model is slow (seconds): asked before the transaction, never inside it (docs/decisions.md).
+      const pre = this.llm ? await this.llm.before(msg) : undefined;
+      const result = await this.db.transaction((tx) => this.process(tx as Tx, msg, photos, pre?.extraction));
       if (result.outboxIds.length) this.onOutbox(result.outboxIds);
+      if (pre) await this.llm?.after(pre, result);
       return { conversationId: result.conversationId, replies: result.replies, duplicate: result.duplicate };
     });
   }
@@ -195,7 +201,12 @@ export class ConversationEngine {
     return { accepted, notImage, tooLarge, unavailable };
   }
 
-  private async process(tx: Tx, msg: Inbound, photos: Awaited<ReturnType<ConversationEngine['storePhotos']>>) {
+  private async process(
+    tx: Tx,
+    msg: Inbound,
+    photos: Awaited<ReturnType<ConversationEngine['storePhotos']>>,
+    model?: StepInput['model'],
+  ) {
     const text = msg.text.slice(0, 100_000);
     const attachments = photos.accepted.map((p) => ({
       sha256: p.sha256,
@@ -293,6 +304,7 @@ export class ConversationEngine {
         droppedAttachments: Math.max(0, msg.attachments.length - 10),
         displayName: msg.displayName ?? locked.endpointName,
         verifiedPhone: msg.verifiedPhone ? (normalizePhone(msg.verifiedPhone) ?? undefined) : undefined,
+        model,
       },
       port,
       this.understand,
@@ -308,7 +320,14 @@ export class ConversationEngine {
       replies: result.replies,
       state: { value: result.state, customerId: result.state.customerId ?? null },
     });
-    return { conversationId, replies: result.replies, duplicate: false, outboxIds };
+    return {
+      conversationId,
+      replies: result.replies,
+      duplicate: false,
+      outboxIds,
+      messageId: inboundId,
+      choices: result.choices,
+    };
   }
 }
 

@@ -43,6 +43,10 @@ export interface RequestSummary {
   status: RequestStatus;
   invoiceNumber: string;
   orderNumber: string | null;
+  /** The assistance order in the ERP, once imported (customers may ask by it). */
+  erpOrderNumber: string | null;
+  /** Imported charged assistance that finance has not released yet. */
+  awaitingFinance: boolean;
   createdAt: Date;
 }
 

@@ -11,7 +11,10 @@ import {
   TEAM_NAMES,
 } from '../../flows/texts';
 import { formatCnpj } from '../domain/cnpj';
+import { normalizeInvoiceNumber } from '../domain/invoice-number';
 import { addDays, formatDateBr, isInWarranty, warrantyUntil } from '../domain/warranty';
+import { mergeCandidates, type SlotChoices } from '../understanding/llm/merge-candidates';
+import type { Extraction } from '../understanding/llm/model-output';
 import type {
   ExpectedSlot,
   Intent,
@@ -40,6 +43,8 @@ export interface StepInput {
   displayName?: string;
   /** A phone the channel verified as the sender's own (Telegram contact share), E.164. */
   verifiedPhone?: string;
+  /** The model's candidates for this message (asked before the transaction); absent = rules only. */
+  model?: Extraction;
 }
 
 export interface Reply {
@@ -52,6 +57,8 @@ export interface Reply {
 export interface StepResult {
   state: ConvState;
   replies: Reply[];
+  /** With model candidates: which source the turn kept for each slot (recorded in llm_calls). */
+  choices?: SlotChoices;
 }
 
 export type Understand = (text: string, ctx: UnderstandingContext) => Signals;
@@ -71,7 +78,7 @@ export async function step(
 ): Promise<StepResult> {
   const turn = new Turn(structuredClone(prev), input, port, understand);
   await turn.run();
-  return { state: turn.s, replies: turn.replies() };
+  return { state: turn.s, replies: turn.replies(), ...(turn.choices ? { choices: turn.choices } : {}) };
 }
 
 class Turn {
@@ -82,6 +89,10 @@ class Turn {
   /** The sender was identified by this very message (a shared phone). */
   private identifiedNow = false;
   private sig!: Signals;
+  /** Which source won each slot when the model proposed candidates. */
+  choices?: SlotChoices;
+  /** Invoice numbers checked for the model merge (one lookup per number per turn). */
+  private readonly invoiceChecks = new Map<string, boolean>();
 
   constructor(
     public s: ConvState,
@@ -128,6 +139,38 @@ class Turn {
     };
   }
 
+  /**
+   * The rules' reading of the message, completed by the model's candidates when there are any:
+   * rules win where certain, the model fills gaps, invoice numbers are checked against the customer
+   * (src/understanding/llm/merge-candidates.ts). The model never picks an option or says yes.
+   */
+  private async understandMessage(): Promise<Signals> {
+    const ctx = this.ctx();
+    const rules = this.understand(this.input.text, ctx);
+    const model = this.input.model;
+    if (!model) return rules;
+    const customerId = this.s.customerId ?? this.s.claimedCustomerId;
+    if (customerId !== undefined) {
+      const numbers = [...rules.invoiceNumbers.slice(-1), ...model.invoice_numbers.map((n) => n.value)];
+      for (const raw of numbers) {
+        const nf = normalizeInvoiceNumber(raw);
+        if (!nf || this.invoiceChecks.has(nf)) continue;
+        this.invoiceChecks.set(nf, (await this.port.invoiceOfCustomer(customerId, nf)) !== null);
+      }
+    }
+    const inFlow = this.s.phase !== 'idle' && this.s.phase !== 'menu';
+    const merged = mergeCandidates({
+      rules,
+      model,
+      text: this.input.text,
+      ctx,
+      inFlow,
+      invoiceCheck: this.invoiceChecks,
+    });
+    this.choices = merged.choices;
+    return merged.signals;
+  }
+
   private invoiceItemsHint() {
     return this.s.draft?.invoiceItems?.map((i) => ({
       code: i.code,
@@ -156,7 +199,7 @@ class Turn {
         } else this.notes.push(T.phoneNotFound);
       }
     }
-    this.sig = this.understand(this.input.text, this.ctx());
+    this.sig = await this.understandMessage();
     this.attachmentNotes();
     if (SAFETY_RX.test(fold(this.input.text))) this.notes.push(T.safety);
 
@@ -360,13 +403,16 @@ class Turn {
     const all = await this.port.requestsOfCustomer(customerId);
     const ref = this.sig.protocol ?? this.sig.orderNumber;
     const chosen = ref
-      ? all.filter((r) => r.protocol === ref || r.orderNumber === ref)
+      ? all.filter((r) => r.protocol === ref || r.orderNumber === ref || r.erpOrderNumber === ref)
       : all.filter((r) => r.status !== 'closed');
     if (ref && chosen.length === 0) this.notes.push(T.statusNotFoundRef(ref));
     else if (chosen.length === 0) this.notes.push(T.statusNone);
     else {
       const lines = chosen.slice(0, 8).map((r) => {
-        const plain = STATUS_PLAIN[r.status] ?? { label: r.status, next: '' };
+        const plain = (r.awaitingFinance ? STATUS_PLAIN.awaiting_finance : STATUS_PLAIN[r.status]) ?? {
+          label: r.status,
+          next: '',
+        };
         return T.statusLine(r.protocol, r.invoiceNumber, plain.label, plain.next, formatDateBr(isoDay(r.createdAt)));
       });
       this.notes.push([T.statusHeader(chosen.length), ...lines].join('\n'));
@@ -409,7 +455,7 @@ class Turn {
     await this.applyIdentityAndInvoice(d);
     if (d.invoice && d.invoice.id !== invoiceBefore) {
       // Now that the invoice's items are known, read the message again against them.
-      this.sig = { ...this.understand(this.input.text, this.ctx()), invoiceNumbers: this.sig.invoiceNumbers };
+      this.sig = { ...(await this.understandMessage()), invoiceNumbers: this.sig.invoiceNumbers };
     }
     await this.applyItems(d);
     this.applyReason(d);

@@ -33,6 +33,8 @@ export const customers = pgTable(
     name: text('name').notNull(),
     /** 14 digits. */
     cnpj: text('cnpj').notNull(),
+    /** State (UF, two letters) when the customers file has the optional `uf` column: decides the CFOP default. */
+    uf: text('uf'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -441,7 +443,7 @@ export const erpBatches = pgTable('erp_batches', {
   createdBy: text('created_by').notNull(),
   requestIds: jsonb('request_ids').$type<number[]>().notNull(),
   /** Header + rows exactly as written to the file (strings), in column-layout order. */
-  table: jsonb('table').$type<string[][]>().notNull(),
+  table: jsonb('table').$type<(string | number)[][]>().notNull(),
   createdAt: createdAt(),
 });
 

@@ -23,6 +23,7 @@ import { ClientError } from '../services/errors';
 import { answerForward, listForwards } from '../services/forwards';
 import { decide } from '../services/review';
 import { type ConsoleDeps, registerConsole } from './console';
+import { registerKpiApi } from './kpi-routes';
 
 export interface AppDeps {
   db: Database;
@@ -39,6 +40,9 @@ export interface AppDeps {
   /** Extra routes (channel webhooks), mounted by the composition root. */
   extraRoutes?: (app: FastifyInstance) => void;
   health: () => Promise<Record<string, unknown>>;
+  /** PRO-AST-01 deadlines for the KPIs (default 9 and 15 days). */
+  assistanceDeadlineDays?: number;
+  productionDeadlineDays?: number;
   /** The staff console (pages under /console); absent = no console. */
   console?: ConsoleDeps;
 }
@@ -299,6 +303,17 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     if (!(await deps.retryOutbox(id))) throw new ClientError(409, `outbox ${id} is not failed`);
     return { ok: true };
   });
+
+  registerKpiApi(
+    app,
+    {
+      db: deps.db,
+      today: deps.today,
+      assistanceDeadlineDays: deps.assistanceDeadlineDays ?? 9,
+      productionDeadlineDays: deps.productionDeadlineDays ?? 15,
+    },
+    auth('kpis'),
+  );
 
   deps.extraRoutes?.(app);
   if (deps.console) registerConsole(app, deps.console);

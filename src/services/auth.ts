@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   read: ROLES,
   decide: ['assistant', 'manager'],
   answerForward: ['assistant', 'manager', 'projects', 'training', 'finance', 'sac'],
+  /** KPIs for BI tools (GET /api/kpis). */
+  kpis: ['assistant', 'manager', 'commercial', 'finance'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export function can(role: Role, action: keyof typeof PERMISSIONS): boolean {

@@ -3,7 +3,8 @@
  * DATABASE_URL is set. Prints one JSON line per result and a table. Targets (issue checks):
  * import ≥ 2,000 rows/s on PGlite and ≥ 5,000 on PostgreSQL, second import faster and all
  * unchanged; pipeline on PostgreSQL ≥ 30% of the raw insert rate with p99 ≤ 50 ms at 50
- * concurrent conversations; heap stable over 10,000 messages.
+ * concurrent conversations; heap stable over 10,000 messages; the release planner plans 2,000
+ * candidates in < 50 ms.
  *
  * Pipeline method (test/bench/pipeline-bench.ts): master data for N customers is imported, then the real
  * server (fastify + ConversationEngine on the real database, listening on a TCP port) is driven by a client in a
@@ -18,7 +19,7 @@
  * steadier number for comparing changes. The client shares the CPU with the server.
  *
  * Env: DATABASE_URL (adds PostgreSQL), BENCH_MESSAGES (10,000), BENCH_CONVERSATIONS (50),
- * BENCH_ONLY (comma list of `pglite`, `postgres`, `import`, `pipeline`, `understanding` to run a subset while profiling).
+ * BENCH_ONLY (comma list of `pglite`, `postgres`, `import`, `pipeline`, `understanding`, `planner` to run a subset while profiling).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,6 +28,7 @@ import { type DbHandle, migrate, openPglite } from '../../src/db/client';
 import { openTestDb } from '../support/db';
 import { runImportBench } from './import-bench';
 import { runPipelineBench } from './pipeline-bench';
+import { runPlannerBench } from './planner-bench';
 import { runUnderstandingBench } from './understanding-bench';
 
 const pgUrl = process.env.DATABASE_URL;
@@ -36,7 +38,7 @@ const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').
 /** Whether a database kind or a bench is selected (everything when BENCH_ONLY is unset; a group with nothing named runs whole). */
 const selected = (name: string, group: string[]) => !only || !group.some((g) => only.has(g)) || only.has(name);
 const DBS = ['pglite', 'postgres'];
-const BENCHES = ['import', 'pipeline', 'understanding'];
+const BENCHES = ['import', 'pipeline', 'understanding', 'planner'];
 
 async function pglite(): Promise<DbHandle> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posvenda-bench-db-'));
@@ -63,6 +65,11 @@ async function main() {
     const u = runUnderstandingBench();
     console.log(JSON.stringify({ bench: 'understanding', ...u }));
     results.push({ bench: 'understanding', label: 'rules', ...u });
+  }
+  if (selected('planner', BENCHES)) {
+    const p = runPlannerBench();
+    console.log(JSON.stringify({ bench: 'planner', ...p }));
+    results.push({ bench: 'planner', label: 'release plan', ...p });
   }
   for (const [label, open] of kinds) {
     if (selected('import', BENCHES)) {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import pino from 'pino';
 import sharp from 'sharp';
 import { ConversationEngine, type EngineOptions } from '../../src/conversation/inbound';
-import type { DbHandle } from '../../src/db/client';
+import type { LlmAssist } from '../../src/conversation/llm-assist';
+import type { Database, DbHandle } from '../../src/db/client';
 import { buildApp } from '../../src/http/app';
 import type { ConsoleDeps } from '../../src/http/console';
 import { importCsv } from '../../src/integrations/import';
@@ -28,6 +29,8 @@ export interface TestApp {
   base: string;
   app: ReturnType<typeof buildApp>;
   engine: ConversationEngine;
+  /** The model's help, when the test asked for one (`opts.llm`). */
+  llm?: LlmAssist;
   token(role: Role): Promise<string>;
   /** POST a web chat message; returns the replies. */
   say(
@@ -70,19 +73,28 @@ export async function importFixtures(handle: DbHandle, dir = FIXTURES) {
   }
 }
 
-/** Options: `console` overrides the staff console's dependencies (clock, channel status, retry, limits). */
-export async function startTestApp(kind: DbKind, opts: { console?: Partial<ConsoleDeps> } = {}): Promise<TestApp> {
+/**
+ * Options: `console` overrides the staff console's dependencies (clock, channel status, retry, limits);
+ * `llm` builds the model's help on the test database (test/support/llm.ts), else rules only.
+ */
+export async function startTestApp(
+  kind: DbKind,
+  opts: { console?: Partial<ConsoleDeps>; llm?: (db: Database) => LlmAssist } = {},
+): Promise<TestApp> {
   const handle = await openTestDb(kind);
   await importFixtures(handle);
   const media = tempDir('posvenda-media-');
   const store = new MediaStore(media.dir);
   const log = pino({ level: 'silent' });
+  const llm = opts.llm?.(handle.db);
   const engine = new ConversationEngine(
     handle.db,
     store,
     understandRules,
     testEngineOptions(() => TODAY),
     log,
+    undefined,
+    llm,
   );
   const app = buildApp({
     db: handle.db,
@@ -136,6 +148,7 @@ export async function startTestApp(kind: DbKind, opts: { console?: Partial<Conso
     base,
     app,
     engine,
+    llm,
     async token(role) {
       if (!tokens.has(role)) tokens.set(role, (await createToken(handle.db, role)).token);
       return tokens.get(role)!;
@@ -169,6 +182,7 @@ export async function startTestApp(kind: DbKind, opts: { console?: Partial<Conso
       return (res.json as { messages: ChatReply[] }).messages;
     },
     async close() {
+      await llm?.idle();
       await app.close();
       await handle.close();
       media.cleanup();

@@ -15,6 +15,8 @@ import { CHROMIUM_ARGS } from '../../src/chromium-args';
 export interface AgentResponse {
   status: number;
   text: string;
+  /** The raw body (downloads). */
+  bytes: Buffer;
   headers: Headers;
   location: string | null;
 }
@@ -43,7 +45,11 @@ export class ConsoleAgent {
   async request(
     method: string,
     url: string,
-    opts: { form?: Record<string, string>; body?: FormData | string; headers?: Record<string, string> } = {},
+    opts: {
+      form?: Record<string, string> | [string, string][];
+      body?: FormData | string;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<AgentResponse> {
     const headers: Record<string, string> = { ...opts.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -54,10 +60,11 @@ export class ConsoleAgent {
     }
     const res = await fetch(this.base + url, { method, headers, body, redirect: 'manual' });
     this.remember(res.headers);
-    const text = await res.text();
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const text = bytes.toString('utf8');
     const token = /name="_csrf" value="([^"]+)"/.exec(text);
     if (token) this.csrf = token[1]!;
-    return { status: res.status, text, headers: res.headers, location: res.headers.get('location') };
+    return { status: res.status, text, bytes, headers: res.headers, location: res.headers.get('location') };
   }
 
   get(url: string, headers?: Record<string, string>) {

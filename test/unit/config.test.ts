@@ -34,4 +34,33 @@ describe('config', () => {
     expect(c.DAILY_WEIGHT_CAP_KG).toBe(412.5);
     expect(c.SMTP_SECURE).toBe(true);
   });
+  it('has LLM defaults (rules only) and checks the LLM settings', () => {
+    const c = parseConfig({});
+    expect(c).toMatchObject({
+      OPENAI_MODEL: 'gpt-4o-mini',
+      LLM_TIMEOUT_MS: 8000,
+      LLM_MAX_RETRIES: 1,
+      LLM_MASK_PII: true,
+      LLM_DAILY_BUDGET_USD: 2,
+      LLM_BREAKER_FAILURES: 3,
+      LLM_BREAKER_COOLDOWN_S: 60,
+    });
+    expect(c.OPENAI_API_KEY).toBeUndefined();
+    expect(c.OPENAI_BASE_URL).toBeUndefined();
+    const local = parseConfig({
+      OPENAI_BASE_URL: 'http://localhost:11434/v1',
+      LLM_MASK_PII: 'false',
+      LLM_DAILY_BUDGET_USD: '0,5',
+    });
+    expect(local).toMatchObject({
+      OPENAI_BASE_URL: 'http://localhost:11434/v1',
+      LLM_MASK_PII: false,
+      LLM_DAILY_BUDGET_USD: 0.5,
+    });
+    expect(() => parseConfig({ LLM_MAX_RETRIES: '3', OPENAI_API_KEY: 'sk-secret-value' })).toThrow(/LLM_MAX_RETRIES/);
+    expect(() => parseConfig({ LLM_MAX_RETRIES: '3', OPENAI_API_KEY: 'sk-secret-value' })).not.toThrow(/sk-secret/);
+    expect(() => parseConfig({ LLM_TIMEOUT_MS: '10', OPENAI_BASE_URL: 'not a url' })).toThrow(
+      /LLM_TIMEOUT_MS.*OPENAI_BASE_URL|OPENAI_BASE_URL.*LLM_TIMEOUT_MS/,
+    );
+  });
 });

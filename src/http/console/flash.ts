@@ -13,6 +13,12 @@ export const FLASH = {
   disabled: 'Usuário desativado; as sessões dele foram encerradas.',
   logout: 'Você saiu do console.',
   expired: 'Sua sessão terminou. Entre de novo.',
+  erp: 'Dados do ERP salvos.',
+  exported: 'Lote exportado: as solicitações estão como importadas no ERP.',
+  finance: 'Liberação do financeiro registrada e enviada ao cliente.',
+  released: 'Liberação do dia registrada.',
+  shipped: 'Envio registrado e enviado ao cliente.',
+  closed: 'Solicitação encerrada.',
 } as const;
 
 export function flashFrom(query: unknown): PageOptions['flash'] {

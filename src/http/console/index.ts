@@ -5,6 +5,7 @@ import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/client';
+import { loadLayout } from '../../integrations/erp/focco-export';
 import type { MediaStore } from '../../media';
 import { type AuditEntry, audit } from '../../services/console/audit';
 import { LoginLimiter } from '../../services/console/login-limiter';
@@ -21,16 +22,22 @@ import {
   lookupSession,
   type SessionPolicy,
 } from '../../services/console/sessions';
+import type { ErpSettings } from '../../services/erp';
 import { ClientError } from '../../services/errors';
 import { type Html, html } from './html';
 import { flashBox, page } from './layout';
 import { registerAudit } from './routes/audit';
 import { registerChannels } from './routes/channels';
+import { registerErp } from './routes/erp';
 import { registerForwards } from './routes/forwards';
+import { registerKpis } from './routes/kpis';
+import { registerLlm } from './routes/llm';
 import { registerLogin } from './routes/login';
 import { registerMedia } from './routes/media';
 import { registerQueue } from './routes/queue';
+import { registerReleases } from './routes/releases';
 import { registerRequest } from './routes/request';
+import { registerRequestCost } from './routes/request-cost';
 import { registerSac } from './routes/sac';
 import { registerStatic } from './routes/static';
 import { registerUsers } from './routes/users';
@@ -46,6 +53,8 @@ export interface ConsoleDeps {
   deliver(ids: number[]): void;
   /** PRO-AST-01: "Prazo de Assistência de 9 dias". */
   assistanceDeadlineDays: number;
+  /** PRO-AST-01: "Prazo de Produção de 15 dias" (KPIs); default 15. */
+  productionDeadlineDays?: number;
   /** Add `Secure` to the session cookie (true behind HTTPS). */
   secureCookies: boolean;
   /** Each channel's state; `qr` while WhatsApp waits to be paired. */
@@ -64,6 +73,10 @@ export interface ConsoleDeps {
   loginLimits?: { perMinute?: number; accountFailures?: number; accountWindowMs?: number };
   /** The clock (tests move it to check timeouts). */
   now?: () => Date;
+  /** FOCCO layout and the company's state; default: the built-in layout, RS. */
+  erp?: ErpSettings;
+  /** The day's release cap in kg (DAILY_WEIGHT_CAP_KG); default 400. */
+  dailyCapKg?: number;
 }
 
 /** ConsoleDeps with every default filled in. */
@@ -71,6 +84,8 @@ export interface ResolvedConsoleDeps extends ConsoleDeps {
   defaultWarrantyMonths: number;
   maxAttachmentBytes: number;
   maxImagePixels: number;
+  erp: ErpSettings;
+  dailyCapKg: number;
   sessionPolicy: SessionPolicy;
   limits: { perMinute: number; accountFailures: number; accountWindowMs: number };
   now: () => Date;
@@ -137,6 +152,8 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
     defaultWarrantyMonths: deps.defaultWarrantyMonths ?? 12,
     maxAttachmentBytes: deps.maxAttachmentBytes ?? 10 * 1024 * 1024,
     maxImagePixels: deps.maxImagePixels ?? 50_000_000,
+    erp: deps.erp ?? { layout: loadLayout(), companyUf: 'RS' },
+    dailyCapKg: deps.dailyCapKg ?? 400,
     sessionPolicy: { ...DEFAULT_SESSION_POLICY, ...deps.session },
     limits: {
       perMinute: deps.loginLimits?.perMinute ?? 5,
@@ -292,9 +309,14 @@ async function consoleScope(scope: FastifyInstance, deps: ResolvedConsoleDeps): 
   registerSac(ctx);
   registerForwards(ctx);
   registerChannels(ctx);
+  registerErp(ctx);
+  registerReleases(ctx);
   registerUsers(ctx);
   registerAudit(ctx);
+  registerLlm(ctx);
   registerMedia(ctx);
+  registerKpis(ctx);
+  registerRequestCost(ctx);
 
   const missing = (Object.keys(CONSOLE_ROUTES) as ConsoleRoute[]).filter((k) => !registered.has(k));
   if (missing.length)
@@ -337,7 +359,7 @@ export function backLink(url: string): string {
   const path = url.split('?')[0] ?? '/console';
   const req = /^\/console\/requests\/(AT-\d{1,12})/i.exec(path);
   if (req) return `/console/requests/${req[1]!.toUpperCase()}`;
-  for (const base of ['/console/users', '/console/forwards', '/console/channels', '/console/audit']) {
+  for (const base of ['/console/users', '/console/forwards', '/console/channels', '/console/audit', '/console/llm']) {
     if (path.startsWith(base)) return base;
   }
   if (path.startsWith('/console/outbox')) return '/console/channels';

@@ -3,16 +3,21 @@ import type { ConsoleUser } from '../../services/console/sessions';
 import { type Html, html } from './html';
 
 /** Cache-busting versions of the static files (content hashes), set at start. */
-export const assetVersion = { css: '0', js: '0', htmx: '0' };
+export const assetVersion = { css: '0', js: '0', htmx: '0', chart: '0', kpisJs: '0', kpisCss: '0' };
 
 const NAV: { href: string; label: string; cap: Capability; key: string }[] = [
   { href: '/console/requests', label: 'Fila', cap: 'queue:read', key: 'queue' },
   { href: '/console/sac/new', label: 'Abrir caso', cap: 'case:open', key: 'sac' },
   { href: '/console/sac/forward', label: 'Encaminhar conversa', cap: 'case:forward', key: 'sac-forward' },
   { href: '/console/forwards', label: 'Encaminhamentos', cap: 'forwards:read', key: 'forwards' },
+  { href: '/console/erp', label: 'Exportação ERP', cap: 'erp:export', key: 'erp' },
+  { href: '/console/releases', label: 'Liberação do dia', cap: 'release:plan', key: 'releases' },
+  { href: '/console/finance', label: 'Financeiro', cap: 'finance:release', key: 'finance' },
+  { href: '/console/kpis', label: 'Indicadores', cap: 'kpis:read', key: 'kpis' },
   { href: '/console/channels', label: 'Canais', cap: 'channels:read', key: 'channels' },
   { href: '/console/users', label: 'Usuários', cap: 'users:manage', key: 'users' },
   { href: '/console/audit', label: 'Auditoria', cap: 'audit:read', key: 'audit' },
+  { href: '/console/llm', label: 'Uso do modelo', cap: 'llm:read', key: 'llm' },
 ];
 
 /** htmx: no eval, no injected <style> (the CSP forbids both); 4xx answers are swapped so errors show in place. */

@@ -52,3 +52,23 @@
     }
   });
 })();
+
+// Release page: the chosen total updates as boxes change (the server checks it again).
+(() => {
+  const fmt = new Intl.NumberFormat('pt-BR', { maximumFractionDigits: 2 });
+  function update(form) {
+    const cap = Number(form.dataset.cap);
+    let total = 0;
+    for (const box of form.querySelectorAll('input[name="id"][data-kg]'))
+      if (box.checked) total += Number(box.dataset.kg);
+    total = Math.round(total * 1000) / 1000;
+    const out = form.querySelector('[data-total]');
+    if (out) out.textContent = `${fmt.format(total)} kg`;
+    const over = form.querySelector('[data-over]');
+    if (over) over.hidden = !(total > cap);
+  }
+  document.addEventListener('change', (ev) => {
+    const form = ev.target instanceof Element ? ev.target.closest('form.release-form') : null;
+    if (form) update(form);
+  });
+})();

@@ -4,6 +4,7 @@ import type { Database } from '../../db/client';
 import { contacts, customers } from '../../db/schema';
 import { normalizeCnpj } from '../../domain/cnpj';
 import { normalizeEmail, normalizePhone } from '../../domain/phone';
+import { isUf } from '../../domain/uf';
 import { collapseSpaces, fail, issuesReason, showValue, textCell, textProblem } from './cell-schemas';
 import { excluded } from './excluded';
 import type { ImportReport, RowRejection } from './import-report';
@@ -17,6 +18,7 @@ export const CUSTOMER_COLUMNS: readonly ColumnSpec[] = [
   { name: 'cnpj', required: true },
   { name: 'telefone', required: true },
   { name: 'email', required: true },
+  { name: 'uf', required: false },
 ];
 
 /** The `|`-separated values of a cell, trimmed, empty ones dropped. */
@@ -57,12 +59,24 @@ const emailsCell = z.string().transform((raw, ctx) => {
   return [...new Set(out)];
 });
 
+/** Optional state: empty → unknown (null); otherwise one of the 27 UFs. */
+const ufCell = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined) return undefined;
+    const v = raw.trim().toUpperCase();
+    if (v === '') return null;
+    return isUf(v) ? v : fail(ctx, `UF inválida (${showValue(raw)}): use a sigla do estado, como RS, ou deixe vazio`);
+  });
+
 const customerRow = z.object({
   codigo: textCell('codigo', { required: true, max: 60 }),
   nome: textCell('nome', { required: true, max: 200 }),
   cnpj: cnpjCell,
   telefone: phonesCell,
   email: emailsCell,
+  uf: ufCell,
 });
 
 /** A customer row as validated: 14-digit CNPJ, E.164 phones, lower-case e-mails. */
@@ -99,13 +113,23 @@ export async function importCustomers(db: Database, table: CsvTable): Promise<Im
     accepted.push(row);
   }
 
+  // Without a `uf` column the stored state is left as it is.
+  const withUf = table.columns.includes('uf');
+  const differs = (e: { name: string; cnpj: string; uf: string | null } | undefined, r: CustomerRow) =>
+    !e || e.name !== r.nome || e.cnpj !== r.cnpj || (withUf && e.uf !== (r.uf ?? null));
   let imported = 0;
   let updated = 0;
   let unchanged = 0;
   await db.transaction(async (tx) => {
     for (const batch of inBatches(accepted)) {
       const existing = await tx
-        .select({ id: customers.id, code: customers.code, name: customers.name, cnpj: customers.cnpj })
+        .select({
+          id: customers.id,
+          code: customers.code,
+          name: customers.name,
+          cnpj: customers.cnpj,
+          uf: customers.uf,
+        })
         .from(customers)
         .where(
           inArray(
@@ -123,18 +147,27 @@ export async function importCustomers(db: Database, table: CsvTable): Promise<Im
         for (const c of rows) known.add(`${c.customerId}\u0000${c.value}`);
       }
 
-      const changed = batch.filter((r) => {
-        const e = byCode.get(r.codigo);
-        return !e || e.name !== r.nome || e.cnpj !== r.cnpj;
-      });
+      const changed = batch.filter((r) => differs(byCode.get(r.codigo), r));
       const idByCode = new Map(existing.map((e) => [e.code, e.id]));
       if (changed.length > 0) {
         const written = await tx
           .insert(customers)
-          .values(changed.map((r) => ({ code: r.codigo, name: r.nome, cnpj: r.cnpj })))
+          .values(
+            changed.map((r) => ({
+              code: r.codigo,
+              name: r.nome,
+              cnpj: r.cnpj,
+              ...(withUf ? { uf: r.uf ?? null } : {}),
+            })),
+          )
           .onConflictDoUpdate({
             target: customers.code,
-            set: { name: excluded(customers.name), cnpj: excluded(customers.cnpj), updatedAt: sql`now()` },
+            set: {
+              name: excluded(customers.name),
+              cnpj: excluded(customers.cnpj),
+              ...(withUf ? { uf: excluded(customers.uf) } : {}),
+              updatedAt: sql`now()`,
+            },
           })
           .returning({ id: customers.id, code: customers.code });
         for (const w of written) idByCode.set(w.code, w.id);
@@ -152,7 +185,7 @@ export async function importCustomers(db: Database, table: CsvTable): Promise<Im
         for (const e of r.email) add(e, 'email');
         const current = byCode.get(r.codigo);
         if (!current) imported++;
-        else if (current.name !== r.nome || current.cnpj !== r.cnpj || newContacts.length > before) updated++;
+        else if (differs(current, r) || newContacts.length > before) updated++;
         else unchanged++;
       }
       for (const part of inBatches(newContacts)) {

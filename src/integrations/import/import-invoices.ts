@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/client';
 import { customers, invoiceItems, invoices, products } from '../../db/schema';
 import { normalizeInvoiceNumber } from '../../domain/invoice-number';
+import { parseWholeNumber } from '../../domain/parse-decimal';
 import { foldText } from '../../domain/text';
 import { formatDateBr, parseDateBrOrIso } from '../../domain/warranty';
 import { fail, issuesReason, showValue, textCell } from './cell-schemas';
@@ -10,7 +11,6 @@ import { excluded } from './excluded';
 import { productLabel } from './import-products';
 import type { ImportReport, RowRejection } from './import-report';
 import { distinct, inBatches } from './in-batches';
-import { parseWholeNumber } from './parse-decimal';
 import type { ColumnSpec, CsvTable } from './read-csv-table';
 
 /** Columns of the invoices file (CONTRACT §2): one row per invoice item. */

@@ -2,11 +2,11 @@ import { inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/client';
 import { products } from '../../db/schema';
+import { parseDecimal, parseWholeNumber } from '../../domain/parse-decimal';
 import { fail, issuesReason, showValue, textCell } from './cell-schemas';
 import { excluded } from './excluded';
 import type { ImportReport, RowRejection } from './import-report';
 import { distinct, inBatches } from './in-batches';
-import { parseDecimal, parseWholeNumber } from './parse-decimal';
 import type { ColumnSpec, CsvTable } from './read-csv-table';
 
 /** Columns of the products file (CONTRACT §2) plus the optional unit cost `custo`. */

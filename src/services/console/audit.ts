@@ -17,10 +17,17 @@ export const AUDIT_ACTIONS = {
   'case.forward': 'Conversa encaminhada',
   'forward.answer': 'Encaminhamento respondido',
   'outbox.retry': 'Reenvio de mensagem',
+  'request.erp': 'Dados do ERP',
+  'erp.export': 'Exportação para o ERP',
+  'request.finance_release': 'Liberação do financeiro',
+  'release.record': 'Liberação para produção',
+  'request.ship': 'Envio registrado',
+  'request.close': 'Solicitação encerrada',
   'user.create': 'Usuário criado',
   'user.disable': 'Usuário desativado',
   'user.enable': 'Usuário reativado',
   'user.password': 'Senha redefinida',
+  'kpis.revenue': 'Faturamento do mês (indicadores)',
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

@@ -28,8 +28,23 @@ export const CAPABILITIES = {
   'forwards:answer': ['assistant', 'manager', 'projects', 'training', 'finance'],
   'channels:read': REVIEWERS,
   'outbox:retry': REVIEWERS,
+  /** After the review: FOCCO import data and export, the day's release, shipping and closing. */
+  'erp:edit': REVIEWERS,
+  'erp:export': REVIEWERS,
+  'release:plan': REVIEWERS,
+  'shipping:record': REVIEWERS,
+  /** Finance records the release of charged assistance. */
+  'finance:release': ['finance', 'manager'],
   'users:manage': ['manager'],
   'audit:read': ['manager'],
+  /** KPIs dashboard and its CSV (PRO-AST-01: "monitorar através do BI os indicadores"). */
+  'kpis:read': ['assistant', 'manager', 'commercial', 'finance'],
+  /** The month's revenue the assistance cost is measured against. */
+  'kpis:revenue': ['manager'],
+  /** Override a request's assistance cost (null = computed from the items). */
+  'request:cost': REVIEWERS,
+  /** Model usage: tokens and estimated cost per day and per conversation. */
+  'llm:read': ['manager'],
   /** Photos: any logged-in staff member (forwards show the conversation, photos included). */
   'media:read': ALL,
 } as const satisfies Record<string, readonly Role[]>;
@@ -71,7 +86,23 @@ export const CONSOLE_ROUTES = {
   'POST /console/users/:id/enable': 'users:manage',
   'POST /console/users/:id/password': 'users:manage',
   'GET /console/audit': 'audit:read',
+  'GET /console/llm': 'llm:read',
   'GET /console/media/:sha': 'media:read',
+  'POST /console/requests/:protocol/erp': 'erp:edit',
+  'POST /console/requests/:protocol/finance-release': 'finance:release',
+  'POST /console/requests/:protocol/shipment': 'shipping:record',
+  'POST /console/requests/:protocol/close': 'shipping:record',
+  'GET /console/erp': 'erp:export',
+  'POST /console/erp/export': 'erp:export',
+  'GET /console/erp/batches/:id/:format': 'erp:export',
+  'GET /console/releases': 'release:plan',
+  'POST /console/releases': 'release:plan',
+  'GET /console/finance': 'finance:release',
+  'GET /console/kpis': 'kpis:read',
+  'GET /console/kpis.csv': 'kpis:read',
+  'POST /console/kpis/revenue': 'kpis:revenue',
+  'GET /console/requests/:protocol/cost': 'kpis:read',
+  'POST /console/requests/:protocol/cost': 'request:cost',
 } as const satisfies Record<`${Method} /console${string}`, Capability | 'public'>;
 
 export type ConsoleRoute = keyof typeof CONSOLE_ROUTES;
@@ -92,9 +123,9 @@ export const FORWARD_TEAMS: Record<Role, { read: readonly Team[]; answer: readon
   commercial: { read: [], answer: [] },
 };
 
-/** Request statuses a role may see; absent = every status. Finance sees charged assistance. */
+/** Request statuses a role may see; absent = every status. Finance sees charged assistance and what follows it. */
 export const REQUEST_STATUS_SCOPE: Partial<Record<Role, readonly string[]>> = {
-  finance: ['charged'],
+  finance: ['charged', 'imported', 'released', 'shipped', 'closed'],
 };
 
 /** Where `/console` takes each role. */

@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
 import { type InvoiceView, invoiceView } from '../../db/invoices-repo';
 import { type RequestJson, requestIdByProtocol, requestsJson, transcript } from '../../db/requests-repo';
-import { conversations, endpoints, requestEvents, requestItems } from '../../db/schema';
+import { conversations, endpoints, requestEvents, requestItems, requests } from '../../db/schema';
 import { toIsoDate } from '../../domain/warranty';
 import { type DeadlineMark, deadlineMark } from './deadline';
 import { type Suggestion, suggestOutcome } from './suggest-outcome';
@@ -22,6 +22,8 @@ export interface RequestPageData {
   deadline: DeadlineMark;
   /** Extra data of edit events (before → after), by position in `request.history`. */
   eventData: (Record<string, unknown> | null)[];
+  /** The model's summary for reviewers (`requests.llm_summary`, parsed where shown); null without a model. */
+  llmSummary: unknown;
 }
 
 /** Everything the request page shows, or null when there is no such protocol. */
@@ -76,6 +78,7 @@ export async function loadRequestPage(
       }
     }
   }
+  const [summaryRow] = await db.select({ v: requests.llmSummary }).from(requests).where(eq(requests.id, id));
   const suggestion = suggestOutcome({
     reasonCategory: request.reason.category,
     submittedOn: toIsoDate(new Date(request.submittedAt)),
@@ -94,5 +97,6 @@ export async function loadRequestPage(
     suggestion,
     deadline: deadlineMark(request.ageDays, opts.deadlineDays, request.status),
     eventData: events.map((e) => (e.data && typeof e.data === 'object' ? (e.data as Record<string, unknown>) : null)),
+    llmSummary: summaryRow?.v ?? null,
   };
 }

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { T } from '../../../flows/texts';
 import { createUser } from '../../../src/services/auth';
 import { PRESET_MESSAGES } from '../../../src/services/console/decision-text';
-import { photo, said, startTestApp, type TestApp } from '../../support/app';
+import { photo, said, startTestApp, type TestApp, TODAY } from '../../support/app';
 import { artifactPath, launchChromium } from '../../support/browser';
 import { dbKinds } from '../../support/db';
 
@@ -65,8 +65,10 @@ describe.each(dbKinds())('staff console in a browser on %s', (kind) => {
     };
     const old = await submit('(54) 99911-0001', 'nf 88001, 2 frentes de gaveta 410117 com defeito de fabrica');
     const near = await submit('(54) 99911-0002', 'NF 88002 o tampo 520031 esta descascando');
-    await t.handle.db.execute(sql`update requests set created_at = now() - interval '11 days' where protocol = ${old}`);
-    await t.handle.db.execute(sql`update requests set created_at = now() - interval '8 days' where protocol = ${near}`);
+    // Ages count from the app's "today" (TODAY), not the machine's clock.
+    const daysBefore = (n: number) => new Date(Date.parse(`${TODAY}T15:00:00Z`) - n * 86_400_000).toISOString();
+    await t.handle.db.execute(sql`update requests set created_at = ${daysBefore(11)} where protocol = ${old}`);
+    await t.handle.db.execute(sql`update requests set created_at = ${daysBefore(8)} where protocol = ${near}`);
   }, 120_000);
 
   afterAll(async () => {

@@ -267,6 +267,41 @@ describe.each(dbKinds())('importCsv on %s', (kind) => {
     ]);
   }, 60_000);
 
+  it('reads the optional uf column: valid states kept, others reported by line; no column leaves it alone', async () => {
+    const report = await run(
+      'customers',
+      csv(
+        'codigo;nome;cnpj;telefone;email;uf',
+        'C1;LOJA UM;11.222.333/0001-81;54 99911-2233;a@b.com.br;rs',
+        'C2;LOJA DOIS;44.555.666/0001-81;51 98877-6655;c@d.com.br;',
+        'C3;LOJA TRES;11.444.777/0001-61;51 98877-1111;e@f.com.br;XX',
+      ),
+    );
+    expect(report).toMatchObject({
+      imported: 2,
+      rejected: [{ line: 4, reason: expect.stringContaining('UF inválida') }],
+    });
+    const ufOf = async (code: string) =>
+      (await h.db.select({ uf: customers.uf }).from(customers).where(eq(customers.code, code)))[0]?.uf;
+    expect(await ufOf('C1')).toBe('RS');
+    expect(await ufOf('C2')).toBeNull();
+    // A file without the column keeps the state; changing it counts as an update.
+    expect(
+      await run(
+        'customers',
+        csv('codigo;nome;cnpj;telefone;email', 'C1;LOJA UM;11.222.333/0001-81;54 99911-2233;a@b.com.br'),
+      ),
+    ).toMatchObject({ unchanged: 1, updated: 0 });
+    expect(await ufOf('C1')).toBe('RS');
+    expect(
+      await run(
+        'customers',
+        csv('codigo;nome;cnpj;telefone;email;uf', 'C1;LOJA UM;11.222.333/0001-81;54 99911-2233;a@b.com.br;SC'),
+      ),
+    ).toMatchObject({ updated: 1 });
+    expect(await ufOf('C1')).toBe('SC');
+  });
+
   it('validates invoice rows against customers and products, and invoice consistency', async () => {
     await sample('products');
     await sample('customers');

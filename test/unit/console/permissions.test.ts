@@ -29,14 +29,29 @@ describe('console permission table', () => {
         'channels:read',
         'outbox:retry',
         'media:read',
+        'erp:edit',
+        'erp:export',
+        'release:plan',
+        'shipping:record',
+        'kpis:read',
+        'request:cost',
       ].sort(),
     );
     expect(can('sac')).toEqual(
       ['console:use', 'queue:read', 'request:read', 'case:open', 'case:forward', 'media:read'].sort(),
     );
-    expect(can('commercial')).toEqual(['console:use', 'queue:read', 'request:read', 'media:read'].sort());
+    expect(can('commercial')).toEqual(['console:use', 'queue:read', 'request:read', 'media:read', 'kpis:read'].sort());
     expect(can('finance')).toEqual(
-      ['console:use', 'queue:read', 'request:read', 'forwards:read', 'forwards:answer', 'media:read'].sort(),
+      [
+        'console:use',
+        'queue:read',
+        'request:read',
+        'forwards:read',
+        'forwards:answer',
+        'media:read',
+        'finance:release',
+        'kpis:read',
+      ].sort(),
     );
     for (const team of ['projects', 'training'] as const) {
       expect(can(team)).toEqual(['console:use', 'forwards:read', 'forwards:answer', 'media:read'].sort());
@@ -74,8 +89,8 @@ describe('console permission table', () => {
     }
   });
 
-  it('lets finance see charged requests only, and sends each role home', () => {
-    expect(REQUEST_STATUS_SCOPE).toEqual({ finance: ['charged'] });
+  it('lets finance see charged requests and what follows them only, and sends each role home', () => {
+    expect(REQUEST_STATUS_SCOPE).toEqual({ finance: ['charged', 'imported', 'released', 'shipped', 'closed'] });
     for (const role of ROLES) {
       expect([role, HOME[role] === 'queue' ? allowed(role, 'queue:read') : allowed(role, 'forwards:read')]).toEqual([
         role,

@@ -1,5 +1,5 @@
+import { parseDecimal, parseWholeNumber } from '../../../src/domain/parse-decimal';
 import { looksLikeFormula, showValue, textProblem } from '../../../src/integrations/import/cell-schemas';
-import { parseDecimal, parseWholeNumber } from '../../../src/integrations/import/parse-decimal';
 
 describe('parseDecimal', () => {
   it.each([

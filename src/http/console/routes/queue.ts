@@ -1,15 +1,18 @@
 import { and, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { dbKeyValueStore } from '../../../db/kv-store';
 import { forwards } from '../../../db/schema';
 import type { DeadlineMark } from '../../../services/console/deadline';
 import { allowed, HOME, REQUEST_STATUS_SCOPE } from '../../../services/console/permissions';
 import { listQueue, type QueueFilter, type QueueRow, statusCounts } from '../../../services/console/queue';
 import type { ConsoleUser } from '../../../services/console/sessions';
+import { latestSlaAlerts, type SlaAlertList } from '../../../services/sla-alerts';
 import { flashFrom } from '../flash';
 import { type Html, html, qs } from '../html';
 import type { ConsoleContext } from '../index';
 import { CHANNEL_LABELS, fmtDateTime, label, REASON_SHORT, STATUS_LABELS, STATUS_ORDER } from '../labels';
 import { page, pill } from '../layout';
+import { slaBanner } from '../sla-banner';
 
 const optional = (schema: z.ZodString) =>
   z.preprocess((v) => (v === '' || Array.isArray(v) ? undefined : v), schema.optional());
@@ -116,6 +119,8 @@ export function queueView(opts: {
   deadlineDays: number;
   openAssistanceForwards: number | null;
   flash: ReturnType<typeof flashFrom>;
+  /** The latest daily SLA alert list (jobs/sla-alerts). */
+  sla?: SlaAlertList | null;
 }): Html {
   const { rows, deadlineDays } = opts;
   const late = rows.filter((r) => r.deadline === 'past').length;
@@ -131,6 +136,7 @@ ${
     ? html`<p class="notice"><a href="/console/forwards${qs({ team: 'assistance' })}">${opts.openAssistanceForwards} encaminhamento(s) em aberto para a Assistência Técnica</a> (dúvidas, pedidos para falar com a equipe, conversas encaminhadas pelo SAC).</p>`
     : ''
 }
+${slaBanner(opts.sla ?? null, opts.scope)}
 ${tabs(opts.counts, opts.status, opts.scope, opts.query)}
 ${filterForm(opts.query, opts.status)}
 <section id="queue-results" aria-live="polite">
@@ -155,7 +161,8 @@ export function registerQueue(ctx: ConsoleContext) {
     const parsed = queueQuery.safeParse(req.query);
     const q: QueueQuery = parsed.success ? parsed.data : {};
     const scope = REQUEST_STATUS_SCOPE[u.role];
-    const defaultStatus = scope?.length === 1 ? scope[0]! : 'submitted';
+    // A search (protocol, NF, order numbers, customer) looks in every status unless one is chosen.
+    const defaultStatus = q.q?.trim() ? 'all' : (scope?.[0] ?? 'submitted');
     const status =
       q.status && (q.status === 'all' || STATUS_ORDER.includes(q.status as 'submitted')) ? q.status : defaultStatus;
     const filter: QueueFilter = {
@@ -190,6 +197,7 @@ export function registerQueue(ctx: ConsoleContext) {
         deadlineDays: ctx.deps.assistanceDeadlineDays,
         openAssistanceForwards,
         flash: flashFrom(req.query),
+        sla: await latestSlaAlerts(dbKeyValueStore(db)),
       }),
     );
   };

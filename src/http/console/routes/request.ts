@@ -40,7 +40,10 @@ import {
   who,
 } from '../labels';
 import { csrfField, page, pill } from '../layout';
+import { llmSummarySection } from '../llm-summary-section';
+import { afterReviewPanel, registerAfterReviewActions } from './after-review';
 import { deadlineBadge } from './queue';
+import { requestCostSlot } from './request-cost';
 
 const protocolParam = z.object({ protocol: z.string().regex(/^AT-\d{1,12}$/i) });
 
@@ -217,7 +220,7 @@ export function confirmBox(d: RequestPageData, u: ConsoleUser, decision: Decisio
 export function requestView(
   d: RequestPageData,
   u: ConsoleUser,
-  opts: { deadlineDays: number; flash?: ReturnType<typeof flashFrom>; confirm?: Html },
+  opts: { deadlineDays: number; flash?: ReturnType<typeof flashFrom>; confirm?: Html; afterReview?: Html },
 ): Html {
   const r = d.request;
   const canDecide = allowed(u.role, 'request:decide');
@@ -242,6 +245,7 @@ ${opts.confirm ?? ''}
       <ul>${s.grounds.map((g) => html`<li>${g}</li>`)}</ul>
       <p class="muted small">Apenas uma sugestão a partir dos dados; a decisão é da equipe.</p>
     </section>
+    ${llmSummarySection(d.llmSummary)}
     <section class="card">
       <h2>Fotos (${r.photos.length})</h2>
       ${photosView(d)}
@@ -284,6 +288,7 @@ ${opts.confirm ?? ''}
       <h2>Itens</h2>
       ${itemsView(d, canEdit, u)}
     </section>
+    ${requestCostSlot(u, r.protocol)}
     <section class="card">
       <h2>Motivo</h2>
       <p><b>${reasonLong(r.reason.category)}</b></p>
@@ -311,6 +316,7 @@ ${opts.confirm ?? ''}
         ? html`<section class="card" id="decision"><h2>Decidir</h2>${decisionForm(d, u)}</section>`
         : ''
     }
+    ${opts.afterReview ?? ''}
     <section class="card">
       <h2>Conversa</h2>
       ${transcriptView(d)}
@@ -366,10 +372,21 @@ export function registerRequest(ctx: ConsoleContext) {
   ctx.route('GET /console/requests/:protocol', async (req, reply) => {
     const d = await load(req, reply);
     if (!d) return reply;
+    const u = req.consoleUser!;
+    const afterReview = await afterReviewPanel(ctx, ctx.deps.erp, d, u);
     return ctx.send(
       reply,
-      requestView(d, req.consoleUser!, { deadlineDays: ctx.deps.assistanceDeadlineDays, flash: flashFrom(req.query) }),
+      requestView(d, u, { deadlineDays: ctx.deps.assistanceDeadlineDays, flash: flashFrom(req.query), afterReview }),
     );
+  });
+
+  registerAfterReviewActions(ctx, async (req, form) => {
+    const d = await loadRequestPage(db, protocolOf(req), opts());
+    if (!d) throw new ClientError(404, 'Solicitação não encontrada.');
+    const u = req.consoleUser!;
+    const afterReview = await afterReviewPanel(ctx, ctx.deps.erp, d, u, form);
+    const flash = { kind: 'error' as const, text: 'Confira os dados do ERP destacados.' };
+    return requestView(d, u, { deadlineDays: ctx.deps.assistanceDeadlineDays, flash, afterReview });
   });
 
   const readDecision = (req: FastifyRequest) => {
