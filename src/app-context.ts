@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createChannels } from './channels/create-channels';
 import { parseFromAddress } from './channels/email/create-email-adapter';
 import { createNotifyMailer } from './channels/email/notify-mail';
+import { smtpFromConfig } from './channels/email/smtp-sender';
 import type { ChannelAdapter, ChannelStatus } from './channels/types';
 import type { Config } from './config';
 import { ConversationEngine } from './conversation/inbound';
@@ -89,16 +90,11 @@ export async function createContext(cfg: Config, log: Logger, opts: ContextOptio
   const d = delivery;
   const kv = dbKeyValueStore(handle.db);
   const slaTo = cfg.SLA_ALERT_EMAIL;
+  const smtp = smtpFromConfig(cfg);
   const notify =
-    slaTo && cfg.SMTP_HOST
+    slaTo && smtp
       ? createNotifyMailer({
-          smtp: {
-            host: cfg.SMTP_HOST,
-            port: cfg.SMTP_PORT,
-            secure: cfg.SMTP_SECURE,
-            user: cfg.SMTP_USER,
-            password: cfg.SMTP_PASSWORD,
-          },
+          smtp,
           from: parseFromAddress(cfg.MAIL_FROM ?? cfg.SMTP_USER ?? 'posvenda@localhost'),
           log,
         })

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { createEmailAdapter } from './email';
+import { smtpFromConfig } from './email/smtp-sender';
 import { createTelegramAdapter } from './telegram';
 import type { ChannelAdapter, KeyValueStore } from './types';
 import { createRealWhatsappClient, createWhatsappAdapter } from './whatsapp';
@@ -32,7 +33,8 @@ export function createChannels(cfg: Config, deps: ChannelDeps): ChannelAdapter[]
       }),
     );
   }
-  if (cfg.IMAP_HOST && cfg.SMTP_HOST) {
+  const smtp = smtpFromConfig(cfg);
+  if (cfg.IMAP_HOST && smtp) {
     out.push(
       createEmailAdapter({
         imap: {
@@ -43,13 +45,7 @@ export function createChannels(cfg: Config, deps: ChannelDeps): ChannelAdapter[]
           password: cfg.IMAP_PASSWORD,
           mailbox: cfg.IMAP_MAILBOX,
         },
-        smtp: {
-          host: cfg.SMTP_HOST,
-          port: cfg.SMTP_PORT,
-          secure: cfg.SMTP_SECURE,
-          user: cfg.SMTP_USER,
-          password: cfg.SMTP_PASSWORD,
-        },
+        smtp,
         from: cfg.MAIL_FROM ?? cfg.IMAP_USER ?? 'posvenda@localhost',
         state: deps.state,
         log: deps.log.child({ channel: 'email' }),

@@ -34,18 +34,7 @@ export async function loadKpiFacts(db: Executor, period: { from: IsoDate; to: Is
   // Bounded chunks: one IN list per 1,000 requests.
   for (let i = 0; i < ids.length; i += 1000) {
     const chunk = ids.slice(i, i + 1000);
-    const itemRows = await db
-      .select({
-        requestId: requestItems.requestId,
-        productCode: requestItems.productCode,
-        description: requestItems.description,
-        quantity: requestItems.quantity,
-        unitCost: products.cost,
-      })
-      .from(requestItems)
-      .leftJoin(products, eq(products.id, requestItems.productId))
-      .where(inArray(requestItems.requestId, chunk))
-      .orderBy(asc(requestItems.id));
+    const itemRows = await itemCosts(db, chunk);
     for (const it of itemRows) {
       const list = items.get(it.requestId) ?? [];
       list.push({
@@ -88,4 +77,21 @@ export async function loadKpiFacts(db: Executor, period: { from: IsoDate; to: Is
     items: items.get(r.id) ?? [],
     statusEvents: events.get(r.id) ?? [],
   }));
+}
+
+/** The items of these requests with their product's unit cost (null when the product has none). */
+export async function itemCosts(db: Executor, requestIds: number[]) {
+  const rows = await db
+    .select({
+      requestId: requestItems.requestId,
+      productCode: requestItems.productCode,
+      description: requestItems.description,
+      quantity: requestItems.quantity,
+      unitCost: products.cost,
+    })
+    .from(requestItems)
+    .leftJoin(products, eq(products.id, requestItems.productId))
+    .where(inArray(requestItems.requestId, requestIds))
+    .orderBy(asc(requestItems.id));
+  return rows.map((r) => ({ ...r, unitCost: r.unitCost ?? null }));
 }

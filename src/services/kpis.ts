@@ -1,9 +1,9 @@
-import { asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { KeyValueStore } from '../channels/types';
 import type { Database } from '../db/client';
-import { loadKpiFacts } from '../db/kpis-repo';
-import { products, requestEvents, requestItems, requests } from '../db/schema';
+import { itemCosts, loadKpiFacts } from '../db/kpis-repo';
+import { requestEvents, requests } from '../db/schema';
 import { computeKpis, type KpiItemFact, type KpiReport, monthsBetween, requestCost } from '../domain/kpis';
 import { addMonths, daysBetween, type IsoDate, parseDateBrOrIso } from '../domain/warranty';
 import { ClientError } from './errors';
@@ -134,18 +134,7 @@ export async function loadRequestCost(db: Database, protocol: string): Promise<R
     .from(requests)
     .where(eq(requests.protocol, protocol.toUpperCase()));
   if (!req) return null;
-  const rows = await db
-    .select({
-      productCode: requestItems.productCode,
-      description: requestItems.description,
-      quantity: requestItems.quantity,
-      unitCost: products.cost,
-    })
-    .from(requestItems)
-    .leftJoin(products, eq(products.id, requestItems.productId))
-    .where(eq(requestItems.requestId, req.id))
-    .orderBy(asc(requestItems.id));
-  const items = rows.map((r) => ({ ...r, unitCost: r.unitCost ?? null }));
+  const items = (await itemCosts(db, [req.id])).map(({ requestId: _, ...i }) => i);
   return {
     protocol: req.protocol,
     overrideBrl: req.cost,

@@ -1,6 +1,5 @@
-import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
-import type { SmtpSettings } from './smtp-sender';
+import { type SmtpSettings, smtpTransport } from './smtp-sender';
 
 /** A plain internal notification (to staff, never to a customer): no threading, no outbox. */
 export interface NotifyMailer {
@@ -20,15 +19,7 @@ export function createNotifyMailer(opts: {
   log: Logger;
 }): NotifyMailer {
   const { smtp } = opts;
-  const transport = nodemailer.createTransport({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure,
-    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 30_000,
-  });
+  const transport = smtpTransport(smtp, { pool: false, socketTimeoutMs: 30_000 });
   const log = opts.log.child({ component: 'notify-mail' });
   return {
     async send(to, mail) {

@@ -21,6 +21,38 @@ export interface SmtpSender {
 
 const SEND_TIMEOUT_MS = 90_000;
 
+/** The SMTP_* settings, when SMTP_HOST is set (the e-mail channel and staff notifications share them). */
+export function smtpFromConfig(cfg: {
+  SMTP_HOST?: string;
+  SMTP_PORT: number;
+  SMTP_SECURE: boolean;
+  SMTP_USER?: string;
+  SMTP_PASSWORD?: string;
+}): SmtpSettings | undefined {
+  if (!cfg.SMTP_HOST) return undefined;
+  return {
+    host: cfg.SMTP_HOST,
+    port: cfg.SMTP_PORT,
+    secure: cfg.SMTP_SECURE,
+    user: cfg.SMTP_USER,
+    password: cfg.SMTP_PASSWORD,
+  };
+}
+
+/** A nodemailer transport with connection, greeting and socket timeouts; `pool` for bursts. */
+export function smtpTransport(smtp: SmtpSettings, opts: { pool: boolean; socketTimeoutMs: number }) {
+  return nodemailer.createTransport({
+    ...(opts.pool ? { pool: true as const, maxConnections: 2, maxMessages: 100 } : {}),
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: opts.socketTimeoutMs,
+  });
+}
+
 /**
  * A pooled nodemailer SMTP transport (few connections reused across messages: the outbox sends
  * bursts) with connection, greeting and socket timeouts. TLS: `secure` for implicit TLS (465);
@@ -33,18 +65,7 @@ export function createSmtpSender(opts: {
   log: Logger;
 }): SmtpSender {
   const { smtp } = opts;
-  const transport = nodemailer.createTransport({
-    pool: true,
-    maxConnections: 2,
-    maxMessages: 100,
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure,
-    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 60_000,
-  });
+  const transport = smtpTransport(smtp, { pool: true, socketTimeoutMs: 60_000 });
   const log = opts.log.child({ component: 'smtp' });
   return {
     async send(msg) {

@@ -10,6 +10,7 @@ import type { ConsoleUser } from '../../../services/console/sessions';
 import { ERP_EDITABLE, type ErpSettings, erpFormValues, saveErpData } from '../../../services/erp';
 import { ClientError } from '../../../services/errors';
 import { closeRequest, financeState, recordFinanceRelease, recordShipment } from '../../../services/production';
+import { formString } from '../form-values';
 import { type Html, html } from '../html';
 import type { ConsoleContext } from '../index';
 import { fmtDate, fmtDateTime, fmtKg, who } from '../labels';
@@ -148,7 +149,6 @@ function protocolOf(req: FastifyRequest): string {
   return r.data.protocol.toUpperCase();
 }
 const body = (req: FastifyRequest) => (req.body ?? {}) as Record<string, unknown>;
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 /**
  * Routes of the card's forms. `renderWithForm` re-renders the request page with the ERP form's
@@ -164,7 +164,7 @@ export function registerAfterReviewActions(
     const u = req.consoleUser!;
     const protocol = protocolOf(req);
     const b = body(req);
-    const values = Object.fromEntries(FIELDS.map((f) => [f.name, str(b[f.name])]));
+    const values = Object.fromEntries(FIELDS.map((f) => [f.name, formString(b[f.name])]));
     const res = await saveErpData(db, protocol, values, ctx.by(u));
     if (!res.ok) {
       const doc = await renderWithForm(req, { values, errors: res.errors });
@@ -187,7 +187,7 @@ export function registerAfterReviewActions(
     const u = req.consoleUser!;
     const protocol = protocolOf(req);
     const b = body(req);
-    const input = { date: str(b.date), shipmentInvoice: str(b.shipmentInvoice) };
+    const input = { date: formString(b.date), shipmentInvoice: formString(b.shipmentInvoice) };
     const ids = await recordShipment(db, protocol, input, ctx.by(u), ctx.deps.today());
     ctx.deps.deliver(ids);
     await ctx.audit(req, { action: 'request.ship', target: protocol, details: input });
@@ -197,7 +197,7 @@ export function registerAfterReviewActions(
   ctx.route('POST /console/requests/:protocol/close', async (req, reply) => {
     const u = req.consoleUser!;
     const protocol = protocolOf(req);
-    await closeRequest(db, protocol, ctx.by(u), str(body(req).note).slice(0, 500) || null);
+    await closeRequest(db, protocol, ctx.by(u), formString(body(req).note).slice(0, 500) || null);
     await ctx.audit(req, { action: 'request.close', target: protocol });
     return reply.redirect(`/console/requests/${protocol}?ok=closed`, 303);
   });

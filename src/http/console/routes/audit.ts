@@ -1,11 +1,11 @@
 import { AUDIT_ACTIONS, listAudit } from '../../../services/console/audit';
+import { formString } from '../form-values';
 import { type Html, html } from '../html';
 import type { ConsoleContext } from '../index';
 import { fmtDateTime } from '../labels';
 import { page } from '../layout';
 
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
-const isoDate = (v: unknown) => (/^\d{4}-\d{2}-\d{2}$/.test(str(v)) ? str(v) : undefined);
+const isoDate = (v: unknown) => (/^\d{4}-\d{2}-\d{2}$/.test(formString(v)) ? formString(v) : undefined);
 
 function detailsText(d: unknown): string {
   if (!d || typeof d !== 'object') return '';
@@ -19,8 +19,8 @@ export function registerAudit(ctx: ConsoleContext) {
   ctx.route('GET /console/audit', async (req, reply) => {
     const u = req.consoleUser!;
     const q = req.query as Record<string, unknown>;
-    const actor = str(q.user).trim().slice(0, 200) || undefined;
-    const action = str(q.action) in AUDIT_ACTIONS ? str(q.action) : undefined;
+    const actor = formString(q.user).trim().slice(0, 200) || undefined;
+    const action = formString(q.action) in AUDIT_ACTIONS ? formString(q.action) : undefined;
     const from = isoDate(q.from);
     const to = isoDate(q.to);
     const rows = await listAudit(ctx.deps.db, { actor, action, from, to, limit: 500 });

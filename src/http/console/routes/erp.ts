@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { awaitingImport, batchFile, exportBatch, listBatches } from '../../../services/erp';
 import { ClientError } from '../../../services/errors';
 import { flashFrom } from '../flash';
+import { formIds } from '../form-values';
 import { html } from '../html';
 import type { ConsoleContext } from '../index';
 import { fmtDateTime, fmtKg, label, STATUS_LABELS, who } from '../labels';
@@ -86,8 +87,7 @@ ${
   ctx.route('POST /console/erp/export', async (req, reply) => {
     const u = req.consoleUser!;
     const b = (req.body ?? {}) as { id?: unknown; scope?: unknown };
-    const raw = Array.isArray(b.id) ? b.id : b.id === undefined ? [] : [b.id];
-    const ids = raw.map((v) => Number(v)).filter((n) => Number.isInteger(n) && n > 0);
+    const ids = formIds(b.id);
     if (b.scope !== 'ready' && ids.length === 0)
       throw new ClientError(400, 'Marque ao menos uma solicitação para exportar.');
     const res = await exportBatch(db, b.scope === 'ready' ? 'ready' : ids, ctx.by(u), ctx.deps.erp);

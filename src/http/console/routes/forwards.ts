@@ -8,14 +8,13 @@ import type { ConsoleUser } from '../../../services/console/sessions';
 import { ClientError } from '../../../services/errors';
 import { answerForward, listForwards } from '../../../services/forwards';
 import { flashFrom } from '../flash';
+import { formString } from '../form-values';
 import { type Html, html, multiline, qs } from '../html';
 import { type ConsoleContext, deny } from '../index';
 import { CHANNEL_LABELS, fmtDateTime, INTENT_LABELS, label, TEAM_LABELS, who } from '../labels';
 import { csrfField, page, pill } from '../layout';
 
 type ForwardItem = Awaited<ReturnType<typeof listForwards>>[number];
-
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 function contextView(messages: ContextMessage[], displayName: string | null): Html {
   if (!messages.length) return html``;
@@ -79,10 +78,10 @@ export function registerForwards(ctx: ConsoleContext) {
     const u = req.consoleUser!;
     const q = req.query as { team?: unknown; status?: unknown };
     const readable = FORWARD_TEAMS[u.role].read;
-    let team = str(q.team) || undefined;
+    let team = formString(q.team) || undefined;
     if (team && !readable.includes(team as Team)) return deny(ctx, req, reply, u);
     if (!team && readable.length === 1) team = readable[0];
-    const status = ['open', 'answered', 'all'].includes(str(q.status)) ? str(q.status) : 'open';
+    const status = ['open', 'answered', 'all'].includes(formString(q.status)) ? formString(q.status) : 'open';
     const items = (await listForwards(db, { team, status: status === 'all' ? undefined : status })).filter((f) =>
       readable.includes(f.team as Team),
     );
@@ -161,7 +160,7 @@ export function registerForwards(ctx: ConsoleContext) {
     if (!f) throw new ClientError(404, 'Encaminhamento não encontrado.');
     if (!FORWARD_TEAMS[u.role].answer.includes(f.team)) return deny(ctx, req, reply, u);
     if (f.status !== 'open') throw new ClientError(409, 'Este encaminhamento já foi respondido.');
-    const text = str((req.body as Record<string, unknown> | undefined)?.text).slice(0, 5000);
+    const text = formString((req.body as Record<string, unknown> | undefined)?.text).slice(0, 5000);
     const ids = await answerForward(db, id, text, ctx.by(u));
     ctx.deps.deliver(ids);
     if (f.requestId) {
@@ -179,8 +178,8 @@ export function registerForwards(ctx: ConsoleContext) {
       details: { team: f.team, text: text.trim() },
     });
     const q = req.query as { team?: unknown; status?: unknown };
-    const team = TEAMS.includes(str(q.team) as Team) ? str(q.team) : undefined;
-    const status = ['open', 'answered', 'all'].includes(str(q.status)) ? str(q.status) : undefined;
+    const team = TEAMS.includes(formString(q.team) as Team) ? formString(q.team) : undefined;
+    const status = ['open', 'answered', 'all'].includes(formString(q.status)) ? formString(q.status) : undefined;
     return reply.redirect(`/console/forwards${qs({ team, status, ok: 'answered' })}`, 303);
   });
 }

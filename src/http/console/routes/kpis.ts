@@ -8,6 +8,7 @@ import type { ConsoleUser } from '../../../services/console/sessions';
 import { ClientError } from '../../../services/errors';
 import { kpiReport, parseKpiPeriod, saveRevenue } from '../../../services/kpis';
 import { kpiCsv } from '../../../services/kpis-csv';
+import { formString } from '../form-values';
 import { type Html, html, qs } from '../html';
 import type { ConsoleContext } from '../index';
 import { label, REASON_SHORT, STATUS_LABELS } from '../labels';
@@ -332,7 +333,6 @@ ${requestTable(r)}
   );
 }
 
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const periodQuery = z.object({ from: z.string().max(20).optional(), to: z.string().max(20).optional() });
 const OK_TEXT: Record<string, string> = { revenue: 'Faturamento do mês salvo.' };
 
@@ -350,7 +350,7 @@ export function registerKpis(ctx: ConsoleContext) {
 
   ctx.route('GET /console/kpis', async (req, reply) => {
     const report = await kpiReport(db, kv, period(req.query), settings);
-    const ok = str((req.query as Record<string, unknown> | undefined)?.ok);
+    const ok = formString((req.query as Record<string, unknown> | undefined)?.ok);
     return ctx.send(
       reply,
       kpisView({
@@ -374,12 +374,12 @@ export function registerKpis(ctx: ConsoleContext) {
 
   ctx.route('POST /console/kpis/revenue', async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const month = str(body.month).trim();
-    const brl = parseDecimal(str(body.revenue));
+    const month = formString(body.month).trim();
+    const brl = parseDecimal(formString(body.revenue));
     if (brl === null) throw new ClientError(400, 'Informe o faturamento em reais, por exemplo 1.250.000,00.');
     await saveRevenue(kv, month, brl);
     await ctx.audit(req, { action: 'kpis.revenue', target: `revenue:${month}`, details: { brl } });
-    const back = periodQuery.safeParse({ from: str(body.from), to: str(body.to) });
+    const back = periodQuery.safeParse({ from: formString(body.from), to: formString(body.to) });
     const q = back.success ? back.data : {};
     return reply.redirect(`/console/kpis${qs({ from: q.from, to: q.to, ok: 'revenue' })}#custo`, 303);
   });

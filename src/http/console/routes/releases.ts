@@ -3,6 +3,7 @@ import { releases } from '../../../db/schema';
 import { ClientError } from '../../../services/errors';
 import { awaitingFinance, proposeRelease, recordRelease } from '../../../services/production';
 import { flashFrom } from '../flash';
+import { formIds } from '../form-values';
 import { html } from '../html';
 import type { ConsoleContext } from '../index';
 import { fmtDate, fmtDateTime, fmtKg, who } from '../labels';
@@ -83,8 +84,7 @@ ${
   ctx.route('POST /console/releases', async (req, reply) => {
     const u = req.consoleUser!;
     const b = (req.body ?? {}) as { id?: unknown; overCap?: unknown };
-    const raw = Array.isArray(b.id) ? b.id : b.id === undefined ? [] : [b.id];
-    const ids = raw.map((v) => Number(v)).filter((n) => Number.isInteger(n) && n > 0);
+    const ids = formIds(b.id);
     if (ids.length === 0) throw new ClientError(400, 'Marque ao menos uma solicitação para liberar.');
     const res = await recordRelease(db, ids, ctx.by(u), {
       capKg: ctx.deps.dailyCapKg,

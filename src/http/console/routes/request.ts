@@ -25,6 +25,7 @@ import type { ConsoleUser } from '../../../services/console/sessions';
 import { ClientError } from '../../../services/errors';
 import { decide } from '../../../services/review';
 import { flashFrom } from '../flash';
+import { formString } from '../form-values';
 import { type Html, html, multiline } from '../html';
 import { type ConsoleContext, deny, isHtmx } from '../index';
 import {
@@ -52,8 +53,6 @@ function protocolOf(req: FastifyRequest): string {
   if (!r.success) throw new ClientError(404, 'Solicitação não encontrada.');
   return r.data.protocol.toUpperCase();
 }
-
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 /** Decisions possible from the current status (the domain's transitions). */
 export function allowedDecisions(status: string): Decision[] {
@@ -447,14 +446,14 @@ export function registerRequest(ctx: ConsoleContext) {
     const remove = new Set<number>();
     for (const [k, v] of Object.entries(body)) {
       const q = /^qty_(\d{1,9})$/.exec(k);
-      if (q) quantities.set(Number(q[1]), Number(str(v)));
+      if (q) quantities.set(Number(q[1]), Number(formString(v)));
       const r = /^remove_(\d{1,9})$/.exec(k);
-      if (r && str(v) === '1') remove.add(Number(r[1]));
+      if (r && formString(v) === '1') remove.add(Number(r[1]));
     }
-    const addProduct = Number(str(body.add_product));
+    const addProduct = Number(formString(body.add_product));
     const add =
       Number.isInteger(addProduct) && addProduct > 0
-        ? { productId: addProduct, quantity: Number(str(body.add_qty) || '1') }
+        ? { productId: addProduct, quantity: Number(formString(body.add_qty) || '1') }
         : undefined;
     const res = await editItems(db, protocol, { quantities, remove, add }, ctx.by(u), ctx.deps.defaultWarrantyMonths);
     await ctx.audit(req, {
@@ -469,7 +468,7 @@ export function registerRequest(ctx: ConsoleContext) {
   ctx.route('POST /console/requests/:protocol/reason', async (req, reply) => {
     const u = req.consoleUser!;
     const protocol = protocolOf(req);
-    const category = str((req.body as Record<string, unknown> | undefined)?.category);
+    const category = formString((req.body as Record<string, unknown> | undefined)?.category);
     const res = await editReason(db, protocol, category, ctx.by(u));
     await ctx.audit(req, {
       action: 'request.edit',
@@ -483,7 +482,7 @@ export function registerRequest(ctx: ConsoleContext) {
   ctx.route('POST /console/requests/:protocol/invoice', async (req, reply) => {
     const u = req.consoleUser!;
     const protocol = protocolOf(req);
-    const number = str((req.body as Record<string, unknown> | undefined)?.invoice).slice(0, 30);
+    const number = formString((req.body as Record<string, unknown> | undefined)?.invoice).slice(0, 30);
     const res = await editInvoice(db, protocol, number, ctx.by(u), ctx.deps.defaultWarrantyMonths);
     await ctx.audit(req, {
       action: 'request.edit',
@@ -497,7 +496,7 @@ export function registerRequest(ctx: ConsoleContext) {
   ctx.route('POST /console/requests/:protocol/notes', async (req, reply) => {
     const u = req.consoleUser!;
     const protocol = protocolOf(req);
-    const note = str((req.body as Record<string, unknown> | undefined)?.note);
+    const note = formString((req.body as Record<string, unknown> | undefined)?.note);
     // A note on a request outside the role's scope is refused like reading it.
     const id = await requestIdByProtocol(db, protocol);
     if (!id) throw new ClientError(404, `Solicitação ${protocol} não encontrada.`);

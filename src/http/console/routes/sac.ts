@@ -14,12 +14,11 @@ import {
 import type { ConsoleUser } from '../../../services/console/sessions';
 import { ClientError } from '../../../services/errors';
 import { flashFrom } from '../flash';
+import { formString } from '../form-values';
 import { type Html, html, multiline, qs } from '../html';
 import type { ConsoleContext } from '../index';
 import { CHANNEL_LABELS, fmtCnpj, fmtDate, fmtDateTime, label, REASON_SHORT, reasonLong, who } from '../labels';
 import { csrfField, page } from '../layout';
-
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 function invoiceForm(
   u: ConsoleUser,
@@ -164,8 +163,8 @@ export function registerSac(ctx: ConsoleContext) {
   ctx.route('GET /console/sac/new', async (req, reply) => {
     const u = req.consoleUser!;
     const q = req.query as { nf?: unknown; customer?: unknown };
-    const nf = str(q.nf).trim().slice(0, 30);
-    const customer = str(q.customer).trim().slice(0, 40);
+    const nf = formString(q.nf).trim().slice(0, 30);
+    const customer = formString(q.customer).trim().slice(0, 40);
     let found: { inv: InvoiceView; contacts: { value: string; kind: string }[] } | null = null;
     let error: string | null = null;
     if (nf) {
@@ -234,10 +233,10 @@ export function registerSac(ctx: ConsoleContext) {
   ctx.route('GET /console/sac/forward', async (req, reply) => {
     const u = req.consoleUser!;
     const query = req.query as { q?: unknown; conversation?: unknown };
-    const q = str(query.q).trim().slice(0, 100);
+    const q = formString(query.q).trim().slice(0, 100);
     const rows = await searchConversations(db, q);
     let chosen: { conv: ConversationRow; messages: ContextMessage[] } | null = null;
-    const convId = str(query.conversation);
+    const convId = formString(query.conversation);
     if (/^[0-9a-f-]{36}$/i.test(convId)) {
       const conv = rows.find((r) => r.id === convId) ?? (await searchConversations(db, '', { id: convId }))[0];
       if (conv) chosen = { conv, messages: (await lastMessages(db, [conv.id], 10)).get(conv.id) ?? [] };
@@ -247,7 +246,7 @@ export function registerSac(ctx: ConsoleContext) {
 
   ctx.route('POST /console/sac/forward', async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const conversationId = str(body.conversation);
+    const conversationId = formString(body.conversation);
     if (!/^[0-9a-f-]{36}$/i.test(conversationId)) throw new ClientError(400, 'Escolha a conversa.');
     const [conv] = await db
       .select({ id: conversations.id, customer: customers.code })
@@ -255,7 +254,7 @@ export function registerSac(ctx: ConsoleContext) {
       .leftJoin(customers, eq(customers.id, conversations.customerId))
       .where(eq(conversations.id, conversationId));
     if (!conv) throw new ClientError(404, 'Conversa não encontrada.');
-    const fwd = await forwardConversation(db, conversationId, str(body.note));
+    const fwd = await forwardConversation(db, conversationId, formString(body.note));
     await ctx.audit(req, {
       action: 'case.forward',
       target: `forward:${fwd.id}`,

@@ -5,12 +5,11 @@ import type { ConsoleUser } from '../../../services/console/sessions';
 import { createConsoleUser, disableUser, enableUser, listUsers, resetPassword } from '../../../services/console/users';
 import { ClientError } from '../../../services/errors';
 import { flashFrom } from '../flash';
+import { formString } from '../form-values';
 import { type Html, html } from '../html';
 import type { ConsoleContext } from '../index';
 import { fmtDateTime } from '../labels';
 import { csrfField, page, pill } from '../layout';
-
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 function usersView(
   u: ConsoleUser,
@@ -89,16 +88,16 @@ export function registerUsers(ctx: ConsoleContext) {
   ctx.route('POST /console/users', async (req, reply) => {
     const u = req.consoleUser!;
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const role = roleSchema.safeParse(str(body.role));
+    const role = roleSchema.safeParse(formString(body.role));
     if (!role.success) throw new ClientError(400, 'Escolha um perfil válido.');
-    const password = str(body.password);
+    const password = formString(body.password);
     const created = await createConsoleUser(db, {
-      email: str(body.email),
-      name: str(body.name),
+      email: formString(body.email),
+      name: formString(body.name),
       role: role.data,
       password: password || undefined,
     });
-    const email = str(body.email).trim().toLowerCase();
+    const email = formString(body.email).trim().toLowerCase();
     await ctx.audit(req, { action: 'user.create', target: `user:${created.id}`, details: { email, role: role.data } });
     reply.headers(noStore);
     return ctx.send(
