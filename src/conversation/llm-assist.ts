@@ -74,6 +74,19 @@ export class LlmAssist {
     // Only digits, an emoji, a photo: the rules read those exactly; no call, no cost.
     if (!/\p{L}{2,}/u.test(text)) return undefined;
     try {
+      // A duplicate delivery is answered from the inbox without being processed again: no call either.
+      const [seen] = await this.db
+        .select({ id: messages.id })
+        .from(messages)
+        .where(
+          and(
+            eq(messages.channel, msg.channel),
+            eq(messages.address, msg.address),
+            eq(messages.externalId, msg.externalId),
+          ),
+        )
+        .limit(1);
+      if (seen) return undefined;
       const { phase, ctx } = await this.currentContext(msg, text);
       return await this.assistant.extract(text, { phase, ctx });
     } catch (err) {

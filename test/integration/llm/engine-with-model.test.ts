@@ -73,7 +73,8 @@ describe.each(dbKinds())('engine with a model on %s', (kind) => {
   it('uses the model slots when they are valid, and records which source won', async () => {
     fake.enqueue(GOOD);
     const from = address();
-    const withModel = await t.engine.handle(inbound(from, VAGUE, { attachments: [{ bytes: await photo() }] }));
+    const first = inbound(from, VAGUE, { attachments: [{ bytes: await photo() }] });
+    const withModel = await t.engine.handle(first);
     const rules = await rulesOnly.handle(inbound(address(), VAGUE, { attachments: [{ bytes: await photo() }] }));
     // Rules alone ask which item; with the model the summary is ready, item and cause filled.
     expect(textOf(rules)).not.toMatch(/410100 - PORTA BASCULANTE .* qtd: 1/);
@@ -92,6 +93,11 @@ describe.each(dbKinds())('engine with a model on %s', (kind) => {
       products: { source: 'llm' },
       reason: { source: 'llm' },
     });
+    // The same message delivered again: answered from the inbox, the model is not asked twice.
+    const asked = fake.requests.length;
+    const again = await t.engine.handle(first);
+    expect(again.duplicate).toBe(true);
+    expect(fake.requests.length).toBe(asked);
     // The customer confirms; the request carries the model's item and category, status set by the engine.
     const done = await t.engine.handle(inbound(from, 'sim'));
     await t.llm?.idle(); // the reviewer summary runs after commit, in the background
