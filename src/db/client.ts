@@ -83,7 +83,7 @@ const MAX_PREPARED_PARAMETERS = 64;
  * drizzle hands postgres.js `prepare: false` for every query not built with `.prepare(name)` (drizzle issue
  * #6096). postgres.js then sends each parameterised statement in two round trips (Parse + Describe, wait for
  * the parameter types, then Bind + Execute) and PostgreSQL parses and plans it every time. On the message path
- * that was most of the cost (docs/decisions.md §16). This wrapper restores postgres.js's own default, named
+ * that was most of the cost (docs/decisions.md §19). This wrapper restores postgres.js's own default, named
  * statements cached per connection (one round trip, parsed and planned once), for parameterised statements
  * of up to {@link MAX_PREPARED_PARAMETERS} parameters, inside transactions and savepoints too. Statements
  * without parameters (migrations, DDL) are left as they were.
