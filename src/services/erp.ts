@@ -54,7 +54,10 @@ export async function erpFormValues(
   s: ErpSettings,
 ): Promise<ErpInput & { kind: AssistanceKind }> {
   const saved = readErpData(req.erp);
-  const kind = saved?.kind ?? kindOf(req.status);
+  // Before the import the decision may still change (accepted ↔ charged): the status decides the kind.
+  const kind = ERP_EDITABLE.includes(req.status as RequestStatus)
+    ? kindOf(req.status)
+    : (saved?.kind ?? kindOf(req.status));
   if (saved) return { ...saved, kind };
   const items = await db.select().from(requestItems).where(eq(requestItems.requestId, req.id));
   const [customer] = await db.select({ uf: customers.uf }).from(customers).where(eq(customers.id, req.customerId));
@@ -237,6 +240,14 @@ export async function exportBatch(
         409,
         `Não exportado: ${missing.map((r) => r.protocol).join(', ')} sem dados do ERP ou fora de "aceita"/"cobrada".`,
       );
+    // The kind follows the decision at export time (it may have changed since the data was saved).
+    for (const r of chosen) {
+      const erp = readErpData(r.erp)!;
+      if (erp.kind !== kindOf(r.status)) {
+        r.erp = { ...erp, kind: kindOf(r.status) };
+        await tx.update(requests).set({ erp: r.erp }).where(eq(requests.id, r.id));
+      }
+    }
     const list = await exportRequests(
       tx,
       chosen.map((r) => r.id),

@@ -258,4 +258,34 @@ describe.each(dbKinds())('after the review on %s', (kind) => {
     expect((await a.post(`/console/requests/${warranty}/close`, { note: '' })).status).toBe(409);
     expect(delivered.length).toBeGreaterThanOrEqual(3); // export, finance release, shipment
   }, 120_000);
+
+  it('exports the kind of the final decision when it changed after the ERP data was saved', async () => {
+    const a = as.assistant!;
+    const from = '(11) 97766-5544';
+    const protocol = await submit(from, 'nf 88004 o puxador 930028 veio riscado de fábrica, 2 unidades');
+    await decide(protocol, 'accept');
+    const saved = await a.post(
+      `/console/requests/${protocol}/erp`,
+      erpForm({ erpOrderNumber: '500009', weightKg: '0,4' }),
+    );
+    expect(saved.status).toBe(303);
+    await decide(protocol, 'charge', 'Reanalisado: dano no manuseio.');
+    // L300 is in SP: outside the company's state, the charged default CFOP is 6.949.
+    expect((await a.get(`/console/requests/${protocol}`)).text).toMatch(/6\.949 fora/);
+    const [row] = await t.handle.db.select().from(requests).where(eq(requests.protocol, protocol));
+    const exported = await a.request('POST', '/console/erp/export', {
+      form: [
+        ['_csrf', a.csrf],
+        ['scope', 'chosen'],
+        ['id', String(row!.id)],
+      ],
+    });
+    expect(exported.status).toBe(303);
+    const batch = /batch=(\d+)/.exec(exported.location ?? '')![1]!;
+    const csv = parse((await a.get(`/console/erp/batches/${batch}/csv`)).bytes.toString('utf8').slice(1), {
+      delimiter: ';',
+    }) as string[][];
+    expect(csv[1]![csv[0]!.indexOf('TIPO')]).toBe('COBRADA');
+    expect((await t.inbox(from)).at(-1)?.text).toBe(T.chargedOrderCreated(protocol, '500009'));
+  }, 60_000);
 });
