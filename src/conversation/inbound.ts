@@ -217,16 +217,7 @@ export class ConversationEngine {
     const locked = await lockAndStore(tx, msg, text, attachments, photos.accepted);
     if (locked.inboundId === null) {
       // A redelivery: the first delivery (committed before we got the lock) answered it already.
-      const [prev] = await tx
-        .select({ id: messages.id, conversationId: messages.conversationId })
-        .from(messages)
-        .where(
-          and(
-            eq(messages.channel, msg.channel),
-            eq(messages.address, msg.address),
-            eq(messages.externalId, msg.externalId),
-          ),
-        );
+      const prev = await inboxMessage(tx, msg);
       return {
         conversationId: prev?.conversationId ?? '',
         replies: prev ? await this.repliesTo(tx, prev.id) : [],
@@ -455,4 +446,23 @@ export async function writeOutbound(
     select id, ${o.channel}, ${o.address}, ${web ? 'sent' : 'pending'}, ${web ? sql`now()` : sql`null`} from m order by id
     returning id`);
   return web ? [] : rowsOf(result).map((r) => Number(r.id));
+}
+
+/** The inbox row of this delivery (channel, address, external id), if it was stored already. */
+export async function inboxMessage(
+  db: Database | Tx,
+  msg: Pick<Inbound, 'channel' | 'address' | 'externalId'>,
+): Promise<{ id: number; conversationId: string | null } | undefined> {
+  const [row] = await db
+    .select({ id: messages.id, conversationId: messages.conversationId })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.channel, msg.channel),
+        eq(messages.address, msg.address),
+        eq(messages.externalId, msg.externalId),
+      ),
+    )
+    .limit(1);
+  return row;
 }

@@ -19,7 +19,7 @@ import type { Extraction } from '../understanding/llm/model-output';
 import { understandRules } from '../understanding/rules';
 import type { ExpectedSlot, UnderstandingContext } from '../understanding/signals';
 import { contactKeys } from './db-port';
-import type { Inbound } from './inbound';
+import { type Inbound, inboxMessage } from './inbound';
 import { readState } from './state';
 
 /** The model's candidates for one message, asked before its transaction. */
@@ -75,18 +75,7 @@ export class LlmAssist {
     if (!/\p{L}{2,}/u.test(text)) return undefined;
     try {
       // A duplicate delivery is answered from the inbox without being processed again: no call either.
-      const [seen] = await this.db
-        .select({ id: messages.id })
-        .from(messages)
-        .where(
-          and(
-            eq(messages.channel, msg.channel),
-            eq(messages.address, msg.address),
-            eq(messages.externalId, msg.externalId),
-          ),
-        )
-        .limit(1);
-      if (seen) return undefined;
+      if (await inboxMessage(this.db, msg)) return undefined;
       const { phase, ctx } = await this.currentContext(msg, text);
       return await this.assistant.extract(text, { phase, ctx });
     } catch (err) {
