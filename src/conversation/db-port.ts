@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client';
+import type { Executor } from '../db/client';
 import { insertRequest, resubmitRequest } from '../db/requests-repo';
 import { contacts, customers, forwards, invoiceItems, invoices, products, requests } from '../db/schema';
 import { phoneMatchKeys } from '../domain/phone';
@@ -25,8 +25,11 @@ export interface PortContext {
   assistanceDeadlineDays: number;
 }
 
-/** ConversationPort on one transaction (PGlite: never touch the outer handle inside it). */
-export function dbPort(tx: Tx, ctx: PortContext): ConversationPort {
+/**
+ * ConversationPort on one transaction (PGlite: never touch the outer handle inside it), or on the
+ * database handle for read-only lookups outside a transaction.
+ */
+export function dbPort(tx: Executor, ctx: PortContext): ConversationPort {
   // Only the columns the engine uses: fewer to send, decode and map on every message.
   const customerInfo = { id: customers.id, code: customers.code, name: customers.name };
   const byContactKeys = async (keys: string[]): Promise<CustomerInfo | null> => {

@@ -1,24 +1,14 @@
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Database } from '../db/client';
-import {
-  contacts,
-  conversations,
-  endpoints,
-  invoiceItems,
-  invoices,
-  messages,
-  products,
-  requestItems,
-  requests,
-} from '../db/schema';
+import { conversations, endpoints, messages, requestItems, requests } from '../db/schema';
 import type { LlmAssistant, LlmCallRecord } from '../understanding/llm/llm-assistant';
 import type { SlotChoices } from '../understanding/llm/merge-candidates';
 import type { Extraction } from '../understanding/llm/model-output';
 import { understandRules } from '../understanding/rules';
 import type { ExpectedSlot, UnderstandingContext } from '../understanding/signals';
-import { contactKeys } from './db-port';
+import { dbPort } from './db-port';
 import { type Inbound, inboxMessage } from './inbound';
 import { readState } from './state';
 
@@ -137,34 +127,27 @@ export class LlmAssist {
     // "NF 245110, a porta de cima empenou": give the model that invoice's items, so it can map the words.
     // Only invoices of the customer this conversation (or this known contact) belongs to.
     const nf = ctx.invoiceItems?.length ? undefined : understandRules(text, ctx).invoiceNumbers.at(-1);
-    const customerId = nf ? (s.customerId ?? (await this.customerOfAddress(msg.address))) : undefined;
-    if (nf && customerId !== undefined) {
-      const rows = await this.db
-        .select({
-          code: products.code,
-          description: products.description,
-          mask: products.mask,
-          quantity: invoiceItems.quantity,
-        })
-        .from(invoices)
-        .innerJoin(invoiceItems, eq(invoiceItems.invoiceId, invoices.id))
-        .innerJoin(products, eq(products.id, invoiceItems.productId))
-        .where(and(eq(invoices.number, nf), eq(invoices.customerId, customerId)))
-        .orderBy(asc(invoiceItems.id));
-      if (rows.length) ctx.invoiceItems = rows;
+    if (nf) {
+      // The engine's own lookups, read-only here (the message's transaction has not started).
+      const port = dbPort(this.db, {
+        channel: msg.channel,
+        address: msg.address,
+        conversationId: conversationId ?? '',
+        today: '',
+        defaultWarrantyMonths: 0,
+        assistanceDeadlineDays: 0,
+      });
+      const customerId = s.customerId ?? (await port.customerByAddress())?.id;
+      const inv = customerId === undefined ? null : await port.invoiceOfCustomer(customerId, nf);
+      if (inv?.items.length)
+        ctx.invoiceItems = inv.items.map(({ code, description, mask, quantity }) => ({
+          code,
+          description,
+          mask,
+          quantity,
+        }));
     }
     return { phase: s.phase, ctx };
-  }
-
-  /** The customer a known contact belongs to (the same lookup the engine does at the first message). */
-  private async customerOfAddress(address: string): Promise<number | undefined> {
-    const [c] = await this.db
-      .select({ id: contacts.customerId })
-      .from(contacts)
-      .where(inArray(contacts.value, contactKeys(address)))
-      .orderBy(asc(contacts.id))
-      .limit(1);
-    return c?.id;
   }
 
   private async summariseNew(conversationId: string): Promise<void> {
