@@ -122,11 +122,3 @@ export function itemsWeightKg(items: readonly { quantity: number; weightKg: numb
 export function itemsPieces(items: readonly { quantity: number }[]): number {
   return items.reduce((s, i) => s + i.quantity, 0);
 }
-
-/**
- * A spreadsheet cell a program might run as a formula (`= + - @`, and tab/CR that some
- * spreadsheets strip first) is prefixed with an apostrophe, the usual neutralisation.
- */
-export function neutralizeCell(v: string): string {
-  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-}

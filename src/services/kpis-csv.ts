@@ -1,17 +1,5 @@
-import { stringify } from 'csv-stringify/sync';
 import type { KpiReport, KpiRequestRow } from '../domain/kpis';
-
-/** UTF-8 byte order mark: Excel then reads the file as UTF-8 (accents intact). */
-const BOM = '\uFEFF';
-
-/**
- * A text cell a spreadsheet would take as a formula (`= + - @`, or a tab/carriage return that
- * some of them strip first) gets a leading apostrophe, so it is shown as text and never run
- * (CSV/formula injection). Numbers are written by us and are not touched.
- */
-export function neutralizeCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
+import { spreadsheetCsv } from '../integrations/spreadsheet-csv';
 
 /** Decimal comma, no thousands separator (what Excel in pt-BR reads as a number). */
 const num = (n: number | null) => (n === null ? '' : String(n).replace('.', ','));
@@ -40,22 +28,10 @@ export const KPI_CSV_COLUMNS: { header: string; value: (r: KpiRequestRow) => str
   { header: 'expedida_no_periodo', value: (r) => yesNo(r.shippedInPeriod) },
 ];
 
-/**
- * The report's requests, one row each, as CSV for Excel in Brazil: `;` separated, UTF-8 with a
- * BOM, CRLF line ends, decimal comma, formula-looking text neutralised.
- */
+/** The report's requests, one row each, as CSV for Excel in Brazil (see `spreadsheetCsv`). */
 export function kpiCsv(report: KpiReport): string {
-  const rows = report.requests.map((r) =>
-    KPI_CSV_COLUMNS.map((c) => {
-      const v = c.value(r);
-      return typeof v === 'number' ? String(v) : neutralizeCell(v);
-    }),
-  );
-  return (
-    BOM +
-    stringify([KPI_CSV_COLUMNS.map((c) => c.header), ...rows], {
-      delimiter: ';',
-      record_delimiter: '\r\n',
-    })
+  const header = KPI_CSV_COLUMNS.map((c) => c.header);
+  return spreadsheetCsv([header, ...report.requests.map((r) => KPI_CSV_COLUMNS.map((c) => c.value(r)))]).toString(
+    'utf8',
   );
 }

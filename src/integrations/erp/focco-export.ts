@@ -3,7 +3,8 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { z } from 'zod';
-import { type AssistanceKind, type ErpData, neutralizeCell } from '../../domain/erp';
+import type { AssistanceKind, ErpData } from '../../domain/erp';
+import { neutralizeCell, spreadsheetCsv } from '../spreadsheet-csv';
 
 /**
  * The FOCCO import file: which columns, in which order, with which headers, comes from a layout
@@ -143,15 +144,9 @@ export function buildTable(layout: FoccoLayout, reqs: readonly ExportRequest[]):
   return table;
 }
 
-function csvCell(v: Cell, decimal: string): string {
-  const s = typeof v === 'number' ? String(v).replace('.', decimal) : neutralizeCell(v);
-  return /[";\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** `;`-separated, UTF-8 with BOM (Excel in Brazil opens it right), CRLF, formula-looking text neutralised. */
+/** The batch as CSV for Excel (see `spreadsheetCsv`). */
 export function toCsv(table: ExportTable, layout: FoccoLayout): Buffer {
-  const body = table.map((row) => row.map((v) => csvCell(v, layout.decimalSeparator)).join(';')).join('\r\n');
-  return Buffer.from(`\uFEFF${body}\r\n`, 'utf8');
+  return spreadsheetCsv(table, layout.decimalSeparator);
 }
 
 /**
