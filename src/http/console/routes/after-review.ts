@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { customers, releases, requests } from '../../../db/schema';
 import { readErpData } from '../../../domain/erp';
 import { toIsoDate } from '../../../domain/warranty';
@@ -8,9 +7,8 @@ import { allowed } from '../../../services/console/permissions';
 import type { RequestPageData } from '../../../services/console/request-detail';
 import type { ConsoleUser } from '../../../services/console/sessions';
 import { ERP_EDITABLE, type ErpSettings, erpFormValues, saveErpData } from '../../../services/erp';
-import { ClientError } from '../../../services/errors';
 import { closeRequest, financeState, recordFinanceRelease, recordShipment } from '../../../services/production';
-import { formString } from '../form-values';
+import { formString, protocolOf } from '../form-values';
 import { type Html, html } from '../html';
 import type { ConsoleContext } from '../index';
 import { fmtDate, fmtDateTime, fmtKg, who } from '../labels';
@@ -142,12 +140,6 @@ ${erpForm(d.request, u, { values, errors: form?.errors ?? {} }, hints)}`);
   return html`<section class="card" id="after-review"><h2>Depois da análise</h2>${parts}</section>`;
 }
 
-const protocolParam = z.object({ protocol: z.string().regex(/^AT-\d{1,12}$/i) });
-function protocolOf(req: FastifyRequest): string {
-  const r = protocolParam.safeParse(req.params);
-  if (!r.success) throw new ClientError(404, 'Solicitação não encontrada.');
-  return r.data.protocol.toUpperCase();
-}
 const body = (req: FastifyRequest) => (req.body ?? {}) as Record<string, unknown>;
 
 /**

@@ -1,10 +1,9 @@
-import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { parseDecimal } from '../../../domain/parse-decimal';
 import { allowed } from '../../../services/console/permissions';
 import type { ConsoleUser } from '../../../services/console/sessions';
 import { ClientError } from '../../../services/errors';
 import { loadRequestCost, type RequestCostView, setRequestCost } from '../../../services/kpis';
+import { protocolOf } from '../form-values';
 import { type Html, html } from '../html';
 import { type ConsoleContext, isHtmx } from '../index';
 import { csrfField, page } from '../layout';
@@ -15,14 +14,6 @@ import { fmtBrl } from './kpis';
  * request page includes `requestCostSlot`, which htmx fills from GET …/cost (so the request page
  * itself needs no cost data); without scripts the slot is a link.
  */
-
-const protocolParam = z.object({ protocol: z.string().regex(/^AT-\d{1,12}$/i) });
-
-function protocolOf(req: FastifyRequest): string {
-  const r = protocolParam.safeParse(req.params);
-  if (!r.success) throw new ClientError(404, 'Solicitação não encontrada.');
-  return r.data.protocol.toUpperCase();
-}
 
 /** The placeholder on the request page (one line there); empty for roles that do not see costs. */
 export function requestCostSlot(u: ConsoleUser, protocol: string): Html {

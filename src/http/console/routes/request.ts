@@ -25,7 +25,7 @@ import type { ConsoleUser } from '../../../services/console/sessions';
 import { ClientError } from '../../../services/errors';
 import { decide } from '../../../services/review';
 import { flashFrom } from '../flash';
-import { formString } from '../form-values';
+import { formString, protocolOf } from '../form-values';
 import { type Html, html, multiline } from '../html';
 import { type ConsoleContext, deny, isHtmx } from '../index';
 import {
@@ -45,14 +45,6 @@ import { llmSummarySection } from '../llm-summary-section';
 import { afterReviewPanel, registerAfterReviewActions } from './after-review';
 import { deadlineBadge } from './queue';
 import { requestCostSlot } from './request-cost';
-
-const protocolParam = z.object({ protocol: z.string().regex(/^AT-\d{1,12}$/i) });
-
-function protocolOf(req: FastifyRequest): string {
-  const r = protocolParam.safeParse(req.params);
-  if (!r.success) throw new ClientError(404, 'Solicitação não encontrada.');
-  return r.data.protocol.toUpperCase();
-}
 
 /** Decisions possible from the current status (the domain's transitions). */
 export function allowedDecisions(status: string): Decision[] {
