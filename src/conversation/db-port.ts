@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client';
 import { insertRequest, resubmitRequest } from '../db/requests-repo';
 import { contacts, customers, forwards, invoiceItems, invoices, products, requests } from '../db/schema';
+import { financeStateOf } from '../domain/erp';
 import { phoneMatchKeys } from '../domain/phone';
 import type { RequestStatus } from '../domain/request-status';
 import type { ConversationPort, CustomerInfo, InvoiceInfo, NewForward, NewRequest, ProductInfo } from './port';
@@ -133,7 +134,7 @@ export function dbPort(tx: Executor, ctx: PortContext): ConversationPort {
       return rows.map(({ erpKind, financeReleased, ...r }) => ({
         ...r,
         status: r.status as RequestStatus,
-        awaitingFinance: r.status === 'imported' && erpKind === 'charged' && !financeReleased,
+        awaitingFinance: financeStateOf(r.status, erpKind, financeReleased) === 'awaiting-finance',
       }));
     },
     async linkContact(customerId) {

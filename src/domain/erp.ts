@@ -122,3 +122,20 @@ export function itemsWeightKg(items: readonly { quantity: number; weightKg: numb
 export function itemsPieces(items: readonly { quantity: number }[]): number {
   return items.reduce((s, i) => s + i.quantity, 0);
 }
+
+export type FinanceState = 'awaiting-import' | 'awaiting-finance' | 'released' | 'n/a';
+
+/**
+ * Where a request stands with finance (only charged assistance goes through finance, and only after
+ * the ERP import — seed 6.2). `kind` is the stored ERP data's kind, when there is any.
+ */
+export function financeStateOf(
+  status: string,
+  kind: string | null | undefined,
+  financeReleased: boolean,
+): FinanceState {
+  if (status === 'charged') return 'awaiting-import';
+  if (kind !== 'charged') return 'n/a';
+  if (financeReleased) return 'released';
+  return status === 'imported' ? 'awaiting-finance' : 'n/a';
+}

@@ -3,7 +3,7 @@ import { T } from '../../flows/texts';
 import type { Database, Executor, Tx } from '../db/client';
 import { setRequestStatus } from '../db/requests-repo';
 import { customers, forwards, releases, requestEvents, requests } from '../db/schema';
-import { readErpData } from '../domain/erp';
+import { type FinanceState, financeStateOf, readErpData } from '../domain/erp';
 import { planRelease, type ReleaseCandidate, type ReleasePlan, roundKg, totalWeight } from '../domain/release-planner';
 import type { RequestStatus } from '../domain/request-status';
 import { formatDateBr, type IsoDate, parseDateBrOrIso } from '../domain/warranty';
@@ -25,14 +25,9 @@ async function lock(tx: Tx, protocol: string): Promise<RequestRow> {
   return req;
 }
 
-export type FinanceState = 'awaiting-import' | 'awaiting-finance' | 'released' | 'n/a';
-
-/** Where a request stands with finance (only charged assistance goes through finance). */
+/** Where a request stands with finance (the domain's rule on the stored row). */
 export function financeState(req: Pick<RequestRow, 'status' | 'erp' | 'financeReleasedAt'>): FinanceState {
-  if (req.status === 'charged') return 'awaiting-import';
-  if (readErpData(req.erp)?.kind !== 'charged') return 'n/a';
-  if (req.financeReleasedAt) return 'released';
-  return req.status === 'imported' ? 'awaiting-finance' : 'n/a';
+  return financeStateOf(req.status, readErpData(req.erp)?.kind, req.financeReleasedAt !== null);
 }
 
 /**
