@@ -79,7 +79,8 @@ export async function createContext(cfg: Config, log: Logger, opts: ContextOptio
     llm,
   );
   const queue = createQueue({ redisUrl: cfg.REDIS_URL, prefix: opts.queuePrefix ?? cfg.QUEUE_PREFIX, logger: log });
-  const list = opts.channels ?? createChannels(cfg, { log, state: dbKeyValueStore(handle.db), maxAttachmentBytes });
+  const kv = dbKeyValueStore(handle.db);
+  const list = opts.channels ?? createChannels(cfg, { log, state: kv, maxAttachmentBytes });
   const channels = new Map(list.map((c) => [c.name, c]));
   delivery = new OutboxDelivery(handle.db, queue, channels, log, {
     ...DEFAULT_DELIVERY,
@@ -88,7 +89,6 @@ export async function createContext(cfg: Config, log: Logger, opts: ContextOptio
     ...opts.delivery,
   });
   const d = delivery;
-  const kv = dbKeyValueStore(handle.db);
   const slaTo = cfg.SLA_ALERT_EMAIL;
   const smtp = smtpFromConfig(cfg);
   const notify =
