@@ -8,7 +8,7 @@ import type { RequestStatus } from '../domain/request-status';
 import type { ConversationPort, CustomerInfo, InvoiceInfo, NewForward, NewRequest, ProductInfo } from './port';
 
 /** Keys a channel address may be stored under in `contacts`. */
-export function contactKeys(address: string): string[] {
+function contactKeys(address: string): string[] {
   return address.startsWith('+') ? phoneMatchKeys(address) : [address];
 }
 

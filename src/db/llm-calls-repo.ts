@@ -1,4 +1,4 @@
-import { desc, gte, sql } from 'drizzle-orm';
+import { gte, sql } from 'drizzle-orm';
 import type { LlmCallRecord, LlmLedger } from '../understanding/llm/llm-assistant';
 import type { Executor } from './client';
 import { rowsOf } from './requests-repo';
@@ -104,9 +104,4 @@ function parsePgArray(v: unknown): string[] {
   if (typeof v !== 'string') return [];
   const inner = v.replace(/^\{|\}$/g, '');
   return inner ? inner.split(',').map((s) => s.replace(/^"|"$/g, '')) : [];
-}
-
-/** The most recent calls (for the manager page). */
-export async function recentLlmCalls(db: Executor, limit = 30) {
-  return db.select().from(llmCalls).orderBy(desc(llmCalls.id)).limit(limit);
 }
