@@ -4,10 +4,9 @@ import ExcelJS from 'exceljs';
 import { T } from '../../flows/texts';
 import type { RequestJson } from '../../src/db/requests-repo';
 import { erpBatches, forwards, requests } from '../../src/db/schema';
-import { createUser } from '../../src/services/auth';
 import { recordRelease } from '../../src/services/production';
 import { photo, said, startTestApp, type TestApp, TODAY } from '../support/app';
-import { ConsoleAgent } from '../support/browser';
+import { type ConsoleAgent, consoleAgents } from '../support/browser';
 import { dbKinds } from '../support/db';
 
 /*
@@ -51,16 +50,7 @@ describe.each(dbKinds())('after the review on %s', (kind) => {
   beforeAll(async () => {
     t = await startTestApp(kind, { console: { deliver: (ids) => delivered.push(ids) } });
     manager = await t.token('manager');
-    for (const role of ['assistant', 'finance'] as const) {
-      await createUser(t.handle.db, {
-        email: `${role}@posvenda.test`,
-        name: `Pessoa ${role}`,
-        role,
-        password: PASSWORD,
-      });
-      as[role] = new ConsoleAgent(t.base);
-      expect((await as[role].login(`${role}@posvenda.test`, PASSWORD)).status).toBe(303);
-    }
+    Object.assign(as, await consoleAgents(t.handle.db, t.base, ['assistant', 'finance'], PASSWORD));
   }, 120_000);
   afterAll(() => t?.close());
 

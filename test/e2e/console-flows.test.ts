@@ -2,9 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import { T } from '../../flows/texts';
 import type { RequestJson } from '../../src/db/requests-repo';
 import { auditLog, forwards, messages, outbox, requestEvents, requests } from '../../src/db/schema';
-import { createUser } from '../../src/services/auth';
 import { photo, said, startTestApp, type TestApp } from '../support/app';
-import { ConsoleAgent } from '../support/browser';
+import { ConsoleAgent, consoleAgents } from '../support/browser';
 import { dbKinds } from '../support/db';
 
 /*
@@ -43,16 +42,15 @@ describe.each(dbKinds())('console flows on %s', (kind) => {
       },
     });
     manager = await t.token('manager');
-    for (const role of ['assistant', 'manager', 'sac', 'finance', 'projects', 'training', 'commercial'] as const) {
-      await createUser(t.handle.db, {
-        email: `${role}@posvenda.test`,
-        name: `Pessoa ${role}`,
-        role,
-        password: PASSWORD,
-      });
-      as[role] = new ConsoleAgent(t.base);
-      expect((await as[role].login(`${role}@posvenda.test`, PASSWORD)).status).toBe(303);
-    }
+    Object.assign(
+      as,
+      await consoleAgents(
+        t.handle.db,
+        t.base,
+        ['assistant', 'manager', 'sac', 'finance', 'projects', 'training', 'commercial'],
+        PASSWORD,
+      ),
+    );
   }, 120_000);
   afterAll(() => t?.close());
 

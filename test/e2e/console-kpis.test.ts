@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { customers, requestEvents, requests } from '../../src/db/schema';
-import { createUser, ROLES, type Role } from '../../src/services/auth';
+import { ROLES, type Role } from '../../src/services/auth';
 import { startTestApp, type TestApp } from '../support/app';
-import { ConsoleAgent } from '../support/browser';
+import { ConsoleAgent, consoleAgents } from '../support/browser';
 import { dbKinds } from '../support/db';
 import { KPI_PERIOD, seedKpiRequests } from '../support/kpi-seed';
 
@@ -32,17 +32,8 @@ describe.each(dbKinds())('KPIs in the console on %s', (kind) => {
       .set({ name: `ALFA ${XSS}` })
       .where(eq(customers.code, 'K1'));
     agents.set('anonymous', new ConsoleAgent(t.base));
-    for (const role of ROLES) {
-      await createUser(t.handle.db, {
-        email: `${role}@posvenda.test`,
-        name: `Pessoa ${role}`,
-        role,
-        password: PASSWORD,
-      });
-      const a = new ConsoleAgent(t.base);
-      expect((await a.login(`${role}@posvenda.test`, PASSWORD)).status).toBe(303);
-      agents.set(role, a);
-    }
+    for (const [role, a] of Object.entries(await consoleAgents(t.handle.db, t.base, ROLES, PASSWORD)))
+      agents.set(role as Who, a);
   }, 120_000);
   afterAll(() => t?.close());
 

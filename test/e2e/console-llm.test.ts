@@ -1,6 +1,5 @@
-import { createUser } from '../../src/services/auth';
 import { photo, said, startTestApp, type TestApp } from '../support/app';
-import { ConsoleAgent } from '../support/browser';
+import { type ConsoleAgent, consoleAgents } from '../support/browser';
 import { dbKinds } from '../support/db';
 import { EMPTY_EXTRACTION, FakeOpenAI } from '../support/fake-openai';
 import { llmAgainst } from '../support/llm';
@@ -33,11 +32,7 @@ describe.each(dbKinds())('console with a model on %s', (kind) => {
         : { json: EMPTY_EXTRACTION, usage: { prompt_tokens: 1000, completion_tokens: 50 } },
     );
     t = await startTestApp(kind, { llm: llmAgainst(fake) });
-    for (const role of ['manager', 'assistant'] as const) {
-      await createUser(t.handle.db, { email: `${role}@posvenda.test`, name: role, role, password: PASSWORD });
-      as[role] = new ConsoleAgent(t.base);
-      expect((await as[role].login(`${role}@posvenda.test`, PASSWORD)).status).toBe(303);
-    }
+    Object.assign(as, await consoleAgents(t.handle.db, t.base, ['manager', 'assistant'], PASSWORD));
     await t.say(L200, 'nf 88003 a prateleira 520048 veio com a furação errada, 1 un', { photos: [await photo()] });
     protocol = /AT-\d{6}/.exec(said(await t.say(L200, 'sim')))![0];
     await t.llm?.idle();

@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../src/chromium-args';
+import type { Database } from '../../src/db/client';
+import { createUser, type Role } from '../../src/services/auth';
 
 /**
  * Two ways to drive the staff console in tests:
@@ -108,4 +110,26 @@ export async function launchChromium(): Promise<Browser | null> {
     headless: true,
     args: [...CHROMIUM_ARGS],
   });
+}
+
+/**
+ * One logged-in console agent per role: creates `<role>@posvenda.test` ("Pessoa <role>") with the
+ * password and logs in through the login page (fails the test when a login does not succeed).
+ */
+export async function consoleAgents<R extends Role>(
+  db: Database,
+  base: string,
+  roles: readonly R[],
+  password: string,
+): Promise<Record<R, ConsoleAgent>> {
+  const out = {} as Record<R, ConsoleAgent>;
+  for (const role of roles) {
+    const email = `${role}@posvenda.test`;
+    await createUser(db, { email, name: `Pessoa ${role}`, role, password });
+    const agent = new ConsoleAgent(base);
+    const res = await agent.login(email, password);
+    if (res.status !== 303) throw new Error(`console login as ${role} answered ${res.status}`);
+    out[role] = agent;
+  }
+  return out;
 }
