@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Database, Tx } from '../db/client';
-import { rowsOf } from '../db/requests-repo';
+import { type Database, type FinalStatement, finalStatement, rowsOf, type Tx, transaction } from '../db/client';
 import { conversations, endpoints, media, messages, outbox, requests } from '../db/schema';
 import { normalizePhone } from '../domain/phone';
 import { inspectImage, type MediaStore } from '../media';
 import { dbPort } from './db-port';
 import { KeyedMutex } from './keyed-mutex';
-import type { LlmAssist } from './llm-assist';
+import type { LlmAssist, Understood } from './llm-assist';
 import { readState } from './state';
 import { type Reply, type StepInput, step, type Understand } from './step';
 
@@ -100,6 +99,13 @@ interface StoredPhoto {
   thumbPath: string;
 }
 
+/** What one message's transaction did. */
+interface Processed extends Understood {
+  replies: Reply[];
+  /** Outbox rows to hand to channel delivery after commit. */
+  outboxIds: number[];
+}
+
 /** Called after commit with the ids of outbox rows to deliver (channels other than web). */
 export type OnOutbox = (ids: number[]) => void;
 
@@ -129,7 +135,7 @@ export class ConversationEngine {
       const photos = await this.storePhotos(msg);
       // The model is slow (seconds): asked before the transaction, never inside it (docs/decisions.md).
       const pre = this.llm ? await this.llm.before(msg) : undefined;
-      const result = await this.db.transaction((tx) => this.process(tx as Tx, msg, photos, pre?.extraction));
+      const result = await transaction(this.db, (tx) => this.process(tx, msg, photos, pre?.extraction));
       if (result.outboxIds.length) this.onOutbox(result.outboxIds);
       if (pre) await this.llm?.after(pre, result);
       return { conversationId: result.conversationId, replies: result.replies, duplicate: result.duplicate };
@@ -206,7 +212,7 @@ export class ConversationEngine {
     msg: Inbound,
     photos: Awaited<ReturnType<ConversationEngine['storePhotos']>>,
     model?: StepInput['model'],
-  ) {
+  ): Promise<Processed | FinalStatement<Processed>> {
     const text = msg.text.slice(0, 100_000);
     const attachments = photos.accepted.map((p) => ({
       sha256: p.sha256,
@@ -301,8 +307,8 @@ export class ConversationEngine {
       this.understand,
     );
 
-    // State, replies and outbox rows in one statement (the inbox row was stored processed, in this transaction).
-    const outboxIds = await writeOutbound(tx, {
+    // State, replies and outbox rows in one statement, the transaction's last: on PostgreSQL it is sent with COMMIT.
+    const outbound: Outbound = {
       conversationId,
       channel: msg.channel,
       address: msg.address,
@@ -310,15 +316,19 @@ export class ConversationEngine {
       author: 'bot',
       replies: result.replies,
       state: { value: result.state, customerId: result.state.customerId ?? null },
-    });
-    return {
+    };
+    const processed: Omit<Processed, 'outboxIds'> = {
       conversationId,
       replies: result.replies,
       duplicate: false,
-      outboxIds,
       messageId: inboundId,
       choices: result.choices,
     };
+    // The state is always saved, so there is always a statement.
+    return finalStatement(outboundStatement(outbound) as SQL, (rows) => ({
+      ...processed,
+      outboxIds: outboxIdsOf(outbound, rows),
+    }));
   }
 }
 
@@ -403,40 +413,42 @@ async function lockAndStore(
   };
 }
 
+interface Outbound {
+  conversationId: string | null;
+  channel: string;
+  address: string;
+  replyToId?: number;
+  author: string;
+  replies: Reply[];
+  state?: { value: unknown; customerId: number | null };
+}
+
 /**
  * Store outbound messages and their outbox rows (same transaction as the state change), and the
  * conversation's new state when given — one statement, since round trips dominate the hot path.
  * The web chat is delivered by storing (the widget reads them), so its rows are sent at once.
  * Returns the outbox ids that still need a channel send.
  */
-export async function writeOutbound(
-  tx: Tx | Database,
-  o: {
-    conversationId: string | null;
-    channel: string;
-    address: string;
-    replyToId?: number;
-    author: string;
-    replies: Reply[];
-    state?: { value: unknown; customerId: number | null };
-  },
-): Promise<number[]> {
+export async function writeOutbound(tx: Tx | Database, o: Outbound): Promise<number[]> {
+  const statement = outboundStatement(o);
+  return statement ? outboxIdsOf(o, rowsOf(await tx.execute(statement))) : [];
+}
+
+/** The statement of {@link writeOutbound}, or nothing to do. */
+function outboundStatement(o: Outbound): SQL | undefined {
   const saveState =
     o.state && o.conversationId
       ? sql`update ${conversations} set state = ${JSON.stringify(o.state.value)}::jsonb,
               customer_id = ${o.state.customerId}, updated_at = now() where id = ${o.conversationId}`
       : undefined;
-  if (o.replies.length === 0) {
-    if (saveState) await tx.execute(saveState);
-    return [];
-  }
+  if (o.replies.length === 0) return saveState;
   const web = o.channel === 'web';
   const rows = o.replies.map(
     (r) =>
       sql`(${o.conversationId}, ${o.channel}, ${o.address}, 'out', ${r.text}, ${r.options?.length ? JSON.stringify(r.options) : null}::jsonb,
            ${o.replyToId ?? null}::bigint, ${o.author}, now(), ${r.askContact ? JSON.stringify({ askContact: true }) : null}::jsonb)`,
   );
-  const result = await tx.execute(sql`
+  return sql`
     with ${saveState ? sql`s as (${saveState}), ` : sql``} m as (
       insert into ${messages} (conversation_id, channel, address, direction, text, options, reply_to_id, author, processed_at, meta)
       values ${sql.join(rows, sql`, `)}
@@ -444,8 +456,12 @@ export async function writeOutbound(
     )
     insert into ${outbox} (message_id, channel, address, status, sent_at)
     select id, ${o.channel}, ${o.address}, ${web ? 'sent' : 'pending'}, ${web ? sql`now()` : sql`null`} from m order by id
-    returning id`);
-  return web ? [] : rowsOf(result).map((r) => Number(r.id));
+    returning id`;
+}
+
+/** Outbox ids still to send on the channel (the web chat's rows are delivered by being stored). */
+function outboxIdsOf(o: Outbound, rows: Record<string, unknown>[]): number[] {
+  return o.channel === 'web' || o.replies.length === 0 ? [] : rows.map((r) => Number(r.id));
 }
 
 /** The inbox row of this delivery (channel, address, external id), if it was stored already. */

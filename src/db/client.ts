@@ -8,7 +8,10 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { type FinalStatement, isFinalStatement, pipelinedTransaction } from './pipelined-transaction';
 import * as schema from './schema';
+
+export { ConnectionLostError, type FinalStatement, finalStatement } from './pipelined-transaction';
 
 export type Schema = typeof schema;
 /** The drizzle handle repositories use; the same type on PGlite and PostgreSQL. */
@@ -23,6 +26,28 @@ export interface DbHandle {
   kind: 'pglite' | 'postgres';
   close(): Promise<void>;
 }
+
+/** postgres.js returns an array; PGlite returns `{ rows }`. */
+export function rowsOf(result: unknown): Record<string, unknown>[] {
+  if (Array.isArray(result)) return result as Record<string, unknown>[];
+  const rows = (result as { rows?: unknown }).rows;
+  return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
+}
+
+/**
+ * `db.transaction`, where the callback may end with a {@link finalStatement}: on PostgreSQL it is sent together
+ * with COMMIT by the transaction runner; on PGlite it runs here, last, before drizzle commits.
+ */
+export async function transaction<T>(db: Database, fn: (tx: Tx) => Promise<T | FinalStatement<T>>): Promise<T> {
+  return (await db.transaction(async (tx) => {
+    const out = await fn(tx as Tx);
+    if (!isFinalStatement(out) || pipelined.has(db)) return out;
+    return out.finish(rowsOf(await tx.execute(out.statement)));
+  })) as T;
+}
+
+/** Databases whose transactions run on {@link pipelinedTransaction} (it runs a final statement itself). */
+const pipelined = new WeakSet<Database>();
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../drizzle');
 
@@ -79,6 +104,8 @@ export function embeddedDbHolder(dataDir: string): number | null {
 /** Statements with more parameters than this are batch shapes (imports): not worth a server-side plan each. */
 const MAX_PREPARED_PARAMETERS = 64;
 
+const preparable = (params: unknown[]) => params.length > 0 && params.length <= MAX_PREPARED_PARAMETERS;
+
 /**
  * drizzle hands postgres.js `prepare: false` for every query not built with `.prepare(name)` (drizzle issue
  * #6096). postgres.js then sends each parameterised statement in two round trips (Parse + Describe, wait for
@@ -86,31 +113,27 @@ const MAX_PREPARED_PARAMETERS = 64;
  * that was most of the cost (docs/decisions.md §19). This wrapper restores postgres.js's own default, named
  * statements cached per connection (one round trip, parsed and planned once), for parameterised statements
  * of up to {@link MAX_PREPARED_PARAMETERS} parameters, inside transactions and savepoints too. Statements
- * without parameters (migrations, DDL) are left as they were.
+ * without parameters (migrations, DDL) are left as they were. Transactions (`begin`) run on our own runner,
+ * which saves two round trips each (src/db/pipelined-transaction.ts).
  */
 export function preparingClient(client: postgres.Sql): postgres.Sql {
-  const wrapScope =
-    (fn: (sql: postgres.Sql) => unknown) =>
-    (scoped: postgres.Sql): unknown =>
-      fn(preparingClient(scoped));
   return new Proxy(client, {
     get(target, prop, receiver) {
       if (prop === 'unsafe') {
         return (query: string, params?: unknown[], options?: { prepare?: boolean }) => {
-          const n = params?.length ?? 0;
           return target.unsafe(query, params as postgres.ParameterOrJSON<never>[] | undefined, {
             ...options,
-            prepare: n > 0 && n <= MAX_PREPARED_PARAMETERS,
+            prepare: preparable(params ?? []),
           });
         };
       }
-      if (prop === 'begin' || prop === 'savepoint') {
-        const original = Reflect.get(target, prop, receiver) as (...args: unknown[]) => unknown;
-        if (typeof original !== 'function') return original;
+      if (prop === 'begin') {
+        // Our runner: BEGIN travels with the first statement, COMMIT with a final one (pipelined-transaction.ts).
         return (...args: unknown[]) => {
-          const last = args.at(-1);
-          if (typeof last !== 'function') return original.apply(target, args);
-          return original.apply(target, [...args.slice(0, -1), wrapScope(last as (sql: postgres.Sql) => unknown)]);
+          const fn = args.at(-1);
+          if (typeof fn !== 'function' || args.length > 1)
+            throw new TypeError('begin(fn) only: transaction options are not used here');
+          return pipelinedTransaction(target, fn as (sql: postgres.Sql) => unknown, preparingClient, preparable);
         };
       }
       return Reflect.get(target, prop, receiver);
@@ -121,6 +144,7 @@ export function preparingClient(client: postgres.Sql): postgres.Sql {
 export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<DbHandle> {
   const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {} });
   const db = drizzlePostgres(preparingClient(client), { schema }) as unknown as Database;
+  pipelined.add(db);
   return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
 }
 

@@ -1,7 +1,7 @@
 import { gte, sql } from 'drizzle-orm';
 import type { LlmCallRecord, LlmLedger } from '../understanding/llm/llm-assistant';
 import type { Executor } from './client';
-import { rowsOf } from './requests-repo';
+import { rowsOf } from './client';
 import { llmCalls } from './schema';
 
 /** The `llm_calls` table as the assistant's ledger (records calls, sums the day's spend). */

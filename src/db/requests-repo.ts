@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { NewRequest } from '../conversation/port';
 import type { RequestStatus } from '../domain/request-status';
-import type { Executor } from './client';
+import { type Executor, rowsOf } from './client';
 import { customers, invoices, media, messages, requestEvents, requestItems, requestPhotos, requests } from './schema';
 
 /** The REQUEST object of CONTRACT §4 (extended with a few fields). */
@@ -301,11 +301,4 @@ export async function transcript(db: Executor, conversationId: string) {
     .from(messages)
     .where(eq(messages.conversationId, conversationId))
     .orderBy(asc(messages.id));
-}
-
-/** postgres.js returns an array; PGlite returns `{ rows }`. */
-export function rowsOf(result: unknown): Record<string, unknown>[] {
-  if (Array.isArray(result)) return result as Record<string, unknown>[];
-  const rows = (result as { rows?: unknown }).rows;
-  return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { type ChannelAdapter, ChannelSendError, type EmailThread, type OutboundMessage } from '../channels/types';
 import { parseChannelData } from '../conversation/inbound';
 import type { Database } from '../db/client';
-import { rowsOf } from '../db/requests-repo';
+import { rowsOf } from '../db/client';
 import { conversations, messages, outbox, requests } from '../db/schema';
 import { KeyedRateLimiter } from './keyed-rate-limiter';
 import { PermanentJobError, type Queue } from './queue';
