@@ -13,8 +13,10 @@
  * cycles: full report with a photo → "sim" (a request is created) → status question → greeting. Phase 1 is
  * closed-loop saturation (each conversation sends its next message when it has the answer): messages/s, p50,
  * p99. Phase 2 offers 30% of the raw insert rate open-loop (one message in flight per conversation) and reports
- * the latency seen at that load. The raw rate is one single-row insert + commit at a time through the same
- * drizzle handle and transaction runner (BEGIN travels with the INSERT, then COMMIT: docs/decisions.md §20) for 2 s, measured before and after phase 1 in the same run; the mean is the limit used. CPU per message of this process (server + client) and, when the
+ * the latency seen at that load. The raw rate is one single-row insert + commit at a time as the driver does it
+ * by itself (postgres.js `sql.begin()`: BEGIN, INSERT, COMMIT; our transaction runner not involved) for 2 s,
+ * measured before and after phase 1 in the same run; the mean is the limit used. The same insert in autocommit
+ * (one round trip) is reported beside it. CPU per message of this process (server + client) and, when the
  * PostgreSQL server is local, of its backends (from /proc) is reported too: on a shared machine it is the
  * steadier number for comparing changes. The client shares the CPU with the server.
  *
