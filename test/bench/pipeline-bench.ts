@@ -28,6 +28,12 @@ export interface PipelineBenchResult {
   pacedRatePerSec: number;
   pacedP50ms: number;
   pacedP99ms: number;
+  /**
+   * Phase 3: every conversation sends one message a second (N messages/s; a person on WhatsApp writes far less
+   * often), the latency a customer sees when 50 conversations are open at once.
+   */
+  oneASecondP50ms: number;
+  oneASecondP99ms: number;
   /** Mean of the two raw measurements (before and after phase 1): the limit the ratio and phase 2 use. */
   rawInsertsPerSec: number;
   /** The two raw measurements; far apart means the machine's load changed during the run. */
@@ -221,6 +227,11 @@ export async function runPipelineBench(
     const paced = pacedRun.latencies;
     const pacedSeconds = pacedRun.seconds;
 
+    // Phase 3: one message a second per conversation for ~10 s.
+    const startK3 = perConv + Math.ceil(pacedRun.latencies.length / n) + 1;
+    const oneASecond = (await drive('paced', { rate: n, total: n * 10, startK: startK3 })).latencies;
+    oneASecond.sort((a, b) => a - b);
+
     const created = await h.db.execute(sql`select count(*)::int as c from requests`);
     await app.close();
     latencies.sort((a, b) => a - b);
@@ -238,6 +249,8 @@ export async function runPipelineBench(
       pacedRatePerSec: Math.round(paced.length / pacedSeconds),
       pacedP50ms: Number(pct(paced, 50).toFixed(1)),
       pacedP99ms: Number(pct(paced, 99).toFixed(1)),
+      oneASecondP50ms: Number(pct(oneASecond, 50).toFixed(1)),
+      oneASecondP99ms: Number(pct(oneASecond, 99).toFixed(1)),
       rawInsertsPerSec: Math.round(raw),
       rawBeforeAfter: [Math.round(rawBefore.tx), Math.round(rawAfter.tx)],
       ratioToRaw: Number((mps / raw).toFixed(2)),

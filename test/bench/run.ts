@@ -13,7 +13,8 @@
  * cycles: full report with a photo → "sim" (a request is created) → status question → greeting. Phase 1 is
  * closed-loop saturation (each conversation sends its next message when it has the answer): messages/s, p50,
  * p99. Phase 2 offers 30% of the raw insert rate open-loop (one message in flight per conversation) and reports
- * the latency seen at that load. The raw rate is one single-row insert + commit at a time as the driver does it
+ * the latency seen at that load. Phase 3 has every conversation send one message a second (50/s), the latency a
+ * customer sees with 50 conversations open at once. The raw rate is one single-row insert + commit at a time as the driver does it
  * by itself (postgres.js `sql.begin()`: BEGIN, INSERT, COMMIT; our transaction runner not involved) for 2 s,
  * measured before and after phase 1 in the same run; the mean is the limit used. The same insert in autocommit
  * (one round trip) is reported beside it. CPU per message of this process (server + client) and, when the
