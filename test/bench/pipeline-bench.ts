@@ -34,6 +34,8 @@ export interface PipelineBenchResult {
    */
   oneASecondP50ms: number;
   oneASecondP99ms: number;
+  /** Share of phase 2's time the server's event loop was busy (1 = saturated: latency is then queueing). */
+  pacedEventLoopBusy: number;
   /** Mean of the two raw measurements (before and after phase 1): the limit the ratio and phase 2 use. */
   rawInsertsPerSec: number;
   /** The two raw measurements; far apart means the machine's load changed during the run. */
@@ -223,9 +225,11 @@ export async function runPipelineBench(
 
     // Phase 2, paced: the same conversations at 30% of the raw insert rate (open loop, ~8 s).
     const rate = 0.3 * raw;
+    const elu0 = performance.eventLoopUtilization();
     const pacedRun = await drive('paced', { rate, total: Math.max(n, Math.round(rate * 8)), startK: perConv });
     const paced = pacedRun.latencies;
     const pacedSeconds = pacedRun.seconds;
+    const pacedElu = performance.eventLoopUtilization(elu0).utilization;
 
     // Phase 3: one message a second per conversation for ~10 s.
     const startK3 = perConv + Math.ceil(pacedRun.latencies.length / n) + 1;
@@ -249,6 +253,7 @@ export async function runPipelineBench(
       pacedRatePerSec: Math.round(paced.length / pacedSeconds),
       pacedP50ms: Number(pct(paced, 50).toFixed(1)),
       pacedP99ms: Number(pct(paced, 99).toFixed(1)),
+      pacedEventLoopBusy: Number(pacedElu.toFixed(2)),
       oneASecondP50ms: Number(pct(oneASecond, 50).toFixed(1)),
       oneASecondP99ms: Number(pct(oneASecond, 99).toFixed(1)),
       rawInsertsPerSec: Math.round(raw),
