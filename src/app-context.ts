@@ -11,7 +11,7 @@ import { LlmAssist } from './conversation/llm-assist';
 import { type DbHandle, openDatabase } from './db/client';
 import { dbKeyValueStore } from './db/kv-store';
 import { dbLlmLedger } from './db/llm-calls-repo';
-import { toIsoDate } from './domain/warranty';
+import { localDate } from './domain/calendar';
 import { createQueue } from './jobs/create-queue';
 import { DEFAULT_DELIVERY, type DeliveryOptions, OutboxDelivery } from './jobs/deliver-outbox';
 import type { Queue } from './jobs/queue';
@@ -54,7 +54,7 @@ export interface ContextOptions {
 export async function createContext(cfg: Config, log: Logger, opts: ContextOptions = {}): Promise<AppContext> {
   const handle = opts.handle ?? (await openDatabase(cfg));
   const store = new MediaStore(path.join(cfg.DATA_DIR, 'media'));
-  const today = () => cfg.TODAY ?? toIsoDate(new Date());
+  const today = () => cfg.TODAY ?? localDate(new Date());
   const maxAttachmentBytes = Math.round(cfg.MAX_ATTACHMENT_MB * 1024 * 1024);
   let delivery: OutboxDelivery | undefined;
   const maxTextChars = 4000;

@@ -10,6 +10,7 @@ import {
   T,
   TEAM_NAMES,
 } from '../../flows/texts';
+import { localDate } from '../domain/calendar';
 import { formatCnpj } from '../domain/cnpj';
 import { normalizeInvoiceNumber } from '../domain/invoice-number';
 import { addDays, formatDateBr, isInWarranty, warrantyUntil } from '../domain/warranty';
@@ -413,7 +414,7 @@ class Turn {
           label: r.status,
           next: '',
         };
-        return T.statusLine(r.protocol, r.invoiceNumber, plain.label, plain.next, formatDateBr(isoDay(r.createdAt)));
+        return T.statusLine(r.protocol, r.invoiceNumber, plain.label, plain.next, formatDateBr(localDate(r.createdAt)));
       });
       this.notes.push([T.statusHeader(chosen.length), ...lines].join('\n'));
     }
@@ -820,10 +821,6 @@ function itemLabel(i: { code: string; description: string; mask: string }): stri
 function clip(s: string, n: number): string {
   const t = s.replace(/\s+/g, ' ').trim();
   return t.length > n ? `${t.slice(0, n - 1)}…` : t;
-}
-
-function isoDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
 }
 
 function bareNumber(text: string): string | undefined {

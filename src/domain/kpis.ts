@@ -1,3 +1,4 @@
+import { COMPANY_TIME_ZONE, localDate } from './calendar';
 import { addDays, daysBetween, type IsoDate } from './warranty';
 
 /**
@@ -21,7 +22,7 @@ import { addDays, daysBetween, type IsoDate } from './warranty';
  *   decision (accepted, returned, charged, rejected), in hours.
  */
 
-export const KPI_TIME_ZONE = 'America/Sao_Paulo';
+export const KPI_TIME_ZONE = COMPANY_TIME_ZONE;
 
 /** Decision statuses: the reviewer's answer to a submission. */
 const DECISION_STATUSES: readonly string[] = ['accepted', 'returned', 'charged', 'rejected'];
@@ -161,19 +162,6 @@ export interface KpiReport {
   decisionTime: { decisions: number; avgHours: number | null; medianHours: number | null; maxHours: number | null };
   botCompletion: { botRequests: number; withoutReturn: number; ratePct: number | null };
   requests: KpiRequestRow[];
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The calendar date an instant falls on in `timeZone` (default America/Sao_Paulo). */
-export function localDate(at: Date, timeZone = KPI_TIME_ZONE): IsoDate {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    // en-CA formats as YYYY-MM-DD.
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    formatters.set(timeZone, f);
-  }
-  return f.format(at);
 }
 
 /** Monday of the ISO week of `date`. */

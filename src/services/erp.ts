@@ -3,6 +3,7 @@ import { T } from '../../flows/texts';
 import type { Database, Executor, Tx } from '../db/client';
 import { setRequestStatus } from '../db/requests-repo';
 import { customers, erpBatches, requestEvents, requestItems, requests } from '../db/schema';
+import { localDate } from '../domain/calendar';
 import {
   type AssistanceKind,
   defaultCfop,
@@ -14,7 +15,6 @@ import {
   readErpData,
 } from '../domain/erp';
 import type { RequestStatus } from '../domain/request-status';
-import { toIsoDate } from '../domain/warranty';
 import {
   buildTable,
   type ExportRequest,
@@ -184,7 +184,7 @@ async function exportRequests(tx: Executor, ids: number[]): Promise<ExportReques
       ),
     )
     .orderBy(asc(requestEvents.id));
-  const decidedOn = new Map(decided.map((d) => [d.requestId, toIsoDate(d.at)]));
+  const decidedOn = new Map(decided.map((d) => [d.requestId, localDate(d.at)]));
   return rows.map(({ r, c }) => ({
     protocol: r.protocol,
     customerCode: c.code,
@@ -193,7 +193,7 @@ async function exportRequests(tx: Executor, ids: number[]): Promise<ExportReques
     customerUf: c.uf,
     invoiceNumber: r.invoiceNumber,
     orderNumber: r.orderNumber,
-    decidedOn: decidedOn.get(r.id) ?? toIsoDate(r.updatedAt),
+    decidedOn: decidedOn.get(r.id) ?? localDate(r.updatedAt),
     erp: readErpData(r.erp)!,
     items: items
       .filter((i) => i.requestId === r.id)

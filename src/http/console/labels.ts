@@ -1,4 +1,5 @@
 import { REASON_LABELS } from '../../../flows/texts';
+import { COMPANY_TIME_ZONE } from '../../domain/calendar';
 import { formatCnpj } from '../../domain/cnpj';
 import { REQUEST_STATUSES } from '../../domain/request-status';
 import { formatDateBr } from '../../domain/warranty';
@@ -51,7 +52,7 @@ export const INTENT_LABELS: Record<string, string> = {
 export const label = (map: Record<string, string>, key: string) => map[key] ?? key;
 
 const dateTime = new Intl.DateTimeFormat('pt-BR', {
-  timeZone: 'America/Sao_Paulo',
+  timeZone: COMPANY_TIME_ZONE,
   day: '2-digit',
   month: '2-digit',
   year: 'numeric',

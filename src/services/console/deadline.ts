@@ -1,4 +1,5 @@
-import { daysBetween, toIsoDate } from '../../domain/warranty';
+import { localDate } from '../../domain/calendar';
+import { daysBetween } from '../../domain/warranty';
 
 /** How a request stands against the assistance deadline (PRO-AST-01: "Prazo de Assistência de 9 dias"). */
 export type DeadlineMark = 'ok' | 'near' | 'past' | 'none';
@@ -9,9 +10,9 @@ export type DeadlineMark = 'ok' | 'near' | 'past' | 'none';
  */
 export const DEADLINE_STATUSES: readonly string[] = ['submitted', 'accepted', 'charged', 'imported', 'released'];
 
-/** Whole days since the request was opened, as calendar days (`today` is `YYYY-MM-DD`). */
+/** Whole days since the request was opened, as the company's calendar days (`today` is `YYYY-MM-DD`). */
 export function ageInDays(createdAt: Date, today: string): number {
-  return Math.max(0, daysBetween(toIsoDate(createdAt), today));
+  return Math.max(0, daysBetween(localDate(createdAt), today));
 }
 
 /**

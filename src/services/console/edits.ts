@@ -2,7 +2,8 @@ import { asc, eq } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/client';
 import { invoiceView } from '../../db/invoices-repo';
 import { requestEvents, requestItems, requests } from '../../db/schema';
-import { isInWarranty, toIsoDate } from '../../domain/warranty';
+import { localDate } from '../../domain/calendar';
+import { isInWarranty } from '../../domain/warranty';
 import { ClientError } from '../errors';
 
 /** Statuses whose data staff may still correct (before the ERP import; a returned request is with the customer). */
@@ -27,7 +28,7 @@ async function refreshWarranty(tx: Tx, req: RequestRow) {
   const ends = items.map((i) => i.warrantyUntil).filter((d): d is string => !!d);
   // ISO dates sort as strings: the first is the earliest.
   const until = [...ends].sort()[0] ?? null;
-  const on = toIsoDate(req.submittedAt);
+  const on = localDate(req.submittedAt);
   const inWarranty =
     items.length > 0 && items.every((i) => i.warrantyUntil !== null && isInWarranty(i.warrantyUntil, on));
   await tx

@@ -3,7 +3,7 @@ import type { Executor } from '../../db/client';
 import { type InvoiceView, invoiceView } from '../../db/invoices-repo';
 import { type RequestJson, requestIdByProtocol, requestsJson, transcript } from '../../db/requests-repo';
 import { conversations, endpoints, requestEvents, requestItems, requests } from '../../db/schema';
-import { toIsoDate } from '../../domain/warranty';
+import { localDate } from '../../domain/calendar';
 import { type DeadlineMark, deadlineMark } from './deadline';
 import { type Suggestion, suggestOutcome } from './suggest-outcome';
 
@@ -81,7 +81,7 @@ export async function loadRequestPage(
   const [summaryRow] = await db.select({ v: requests.llmSummary }).from(requests).where(eq(requests.id, id));
   const suggestion = suggestOutcome({
     reasonCategory: request.reason.category,
-    submittedOn: toIsoDate(new Date(request.submittedAt)),
+    submittedOn: localDate(new Date(request.submittedAt)),
     invoiceNotFound: request.invoiceNotFound,
     items: request.items,
     photoCount: request.photos.length,

@@ -24,6 +24,12 @@ describe('deadline marks (9-day assistance deadline)', () => {
     expect(ageInDays(new Date('2026-11-20T23:59:00Z'), '2026-11-29')).toBe(9);
     expect(ageInDays(new Date('2026-11-30T10:00:00Z'), '2026-11-29')).toBe(0);
   });
+  it("counts the company's days (America/Sao_Paulo), not UTC's", () => {
+    // 22:30 in Caxias do Sul on 20/11 is already 21/11 in UTC: opened on the 20th all the same.
+    const lateEvening = new Date('2026-11-21T01:30:00Z');
+    expect(ageInDays(lateEvening, '2026-11-30')).toBe(10);
+    expect(deadlineMark(ageInDays(lateEvening, '2026-11-30'), 9, 'submitted')).toBe('past');
+  });
   it('says it in words', () => {
     expect(deadlineText(11, 9, 'past')).toBe('11 dias · prazo vencido há 2 dias');
     expect(deadlineText(8, 9, 'near')).toBe('8 dias · prazo vence em 1 dia');

@@ -1,10 +1,10 @@
+import { localDate } from '../../../src/domain/calendar';
 import {
   computeKpis,
   deadlineBuckets,
   decisionHours,
   type KpiItemFact,
   type KpiRequestFact,
-  localDate,
   median,
   monthsBetween,
   weekStart,
