@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { KeyValueStore } from '../channels/types';
+import { COMPANY_TIME_ZONE } from '../domain/calendar';
 import { latestSlaAlerts } from '../services/sla-alerts';
 import type { Queue } from './queue';
 
@@ -18,7 +19,7 @@ export interface SlaSchedulerOptions {
 }
 
 const hourFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'America/Sao_Paulo',
+  timeZone: COMPANY_TIME_ZONE,
   hour: '2-digit',
   hourCycle: 'h23',
 });

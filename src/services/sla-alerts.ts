@@ -2,6 +2,7 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { KeyValueStore } from '../channels/types';
 import type { Executor } from '../db/client';
+import { claimSetting, finishClaim, releaseClaim } from '../db/kv-store';
 import { customers, requests } from '../db/schema';
 import type { IsoDate } from '../domain/warranty';
 import { ageInDays, DEADLINE_STATUSES, deadlineMark } from './console/deadline';
@@ -16,6 +17,8 @@ import { ageInDays, DEADLINE_STATUSES, deadlineMark } from './console/deadline';
 export const SLA_ALERTS_KEY = 'sla:alerts';
 /** Set once the day's e-mail went out (`sla:emailed:2026-11-29`). */
 export const slaEmailedKey = (day: IsoDate) => `sla:emailed:${day}`;
+/** A claim to send the day's e-mail older than this belongs to a process that died while sending. */
+const MAIL_CLAIM_STALE_MS = 15 * 60_000;
 
 const itemSchema = z.object({
   protocol: z.string(),
@@ -122,9 +125,17 @@ export async function runSlaCheck(db: Executor, kv: KeyValueStore, opts: SlaChec
     items,
   };
   await kv.set(SLA_ALERTS_KEY, list);
-  if (opts.mail && items.length && !(await kv.get(slaEmailedKey(opts.today)))) {
-    await opts.mail(slaAlertMail(list, opts.consoleUrl));
-    await kv.set(slaEmailedKey(opts.today), { at: opts.now.toISOString(), items: items.length });
+  const key = slaEmailedKey(opts.today);
+  // Once a day even with several processes: the day is claimed atomically before sending. A failed send gives
+  // the claim back (the job's retry sends); a process that died while sending leaves a claim taken over later.
+  if (opts.mail && items.length && (await claimSetting(db, key, opts.now, MAIL_CLAIM_STALE_MS))) {
+    try {
+      await opts.mail(slaAlertMail(list, opts.consoleUrl));
+    } catch (e) {
+      await releaseClaim(db, key);
+      throw e;
+    }
+    await finishClaim(db, key, { at: opts.now.toISOString(), items: items.length });
   }
   return list;
 }

@@ -121,6 +121,39 @@ describe.each(dbKinds())('SLA alerts on %s', (kind) => {
     expect(fin.text).not.toContain('AT-800001');
   });
 
+  it("sends the day's e-mail once when several processes check at once, and again after a failed send", async () => {
+    const kv = dbKeyValueStore(t.handle.db);
+    const sent: string[] = [];
+    const slowMail = async (m: { subject: string }) => {
+      await new Promise((r) => setTimeout(r, 30)); // SMTP takes a while: the other checks run meanwhile
+      sent.push(m.subject);
+    };
+    const check = (today: string, mail: (m: { subject: string }) => Promise<void>, now = `${today}T10:05:00Z`) =>
+      runSlaCheck(t.handle.db, kv, { today, deadlineDays: 9, now: new Date(now), mail });
+
+    // Four processes (or a retry racing the first run) on the same day: one e-mail.
+    await Promise.all(Array.from({ length: 4 }, () => check('2026-11-30', slowMail)));
+    expect(sent).toHaveLength(1);
+
+    // The SMTP server refuses: the job fails (and is retried), and the retry sends it.
+    await expect(
+      check('2026-12-01', async () => {
+        throw new Error('SMTP 451');
+      }),
+    ).rejects.toThrow('SMTP 451');
+    await check('2026-12-01', slowMail);
+    expect(sent).toHaveLength(2);
+    await check('2026-12-01', slowMail);
+    expect(sent).toHaveLength(2);
+
+    // A process died while sending: its claim is taken over only once it is 15 minutes old.
+    await kv.set(slaEmailedKey('2026-12-02'), { state: 'claimed', claimedAt: '2026-12-02T10:00:00Z' });
+    await check('2026-12-02', slowMail, '2026-12-02T10:10:00Z');
+    expect(sent).toHaveLength(2);
+    await check('2026-12-02', slowMail, '2026-12-02T10:16:00Z');
+    expect(sent).toHaveLength(3);
+  });
+
   it('runs as a queue job from the scheduler', async () => {
     const kv = dbKeyValueStore(t.handle.db);
     await kv.set('sla:alerts', { cleared: true });
