@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../support/db';
 import { freePort } from '../support/net';
+import { tsArgs } from '../support/ts-process';
 
 /*
  * The real commands a person runs, as separate processes on the embedded database:
@@ -10,7 +11,6 @@ import { freePort } from '../support/net';
  * refusing (one clear sentence) while the server holds the data directory.
  */
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const FIX = path.join(ROOT, 'test/fixtures/master');
 
 function cleanEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -25,7 +25,7 @@ function cleanEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.P
 }
 
 function cli(dataDir: string, ...args: string[]) {
-  const r = spawnSync(TSX, ['src/cli.ts', ...args], {
+  const r = spawnSync(process.execPath, tsArgs('src/cli.ts', ...args), {
     cwd: ROOT,
     env: cleanEnv(dataDir),
     encoding: 'utf8',
@@ -80,7 +80,11 @@ describe('command line and server (embedded database)', () => {
 
   it('serves /healthz, and the CLI refuses while the server holds the data directory', async () => {
     const port = await freePort();
-    server = spawn(TSX, ['src/main.ts'], { cwd: ROOT, env: cleanEnv(dataDir, { PORT: String(port) }), stdio: 'pipe' });
+    server = spawn(process.execPath, tsArgs('src/main.ts'), {
+      cwd: ROOT,
+      env: cleanEnv(dataDir, { PORT: String(port) }),
+      stdio: 'pipe',
+    });
     let health = 0;
     for (let i = 0; i < 60 && health !== 200; i++) {
       await new Promise((r) => setTimeout(r, 500));
@@ -100,7 +104,7 @@ describe('command line and server (embedded database)', () => {
   }, 90_000);
 
   it('stops at start with one message naming every bad variable', () => {
-    const r = spawnSync(TSX, ['src/main.ts'], {
+    const r = spawnSync(process.execPath, tsArgs('src/main.ts'), {
       cwd: ROOT,
       env: cleanEnv(dataDir, { PORT: 'x', DATABASE_URL: 'mysql://user:hunter2@db' }),
       encoding: 'utf8',

@@ -12,6 +12,7 @@ import { outbox } from '../../src/db/schema';
 import { openTestDb, tempDir } from '../support/db';
 import { FakeTelegram } from '../support/fake-telegram';
 import { freePort } from '../support/net';
+import { tsArgs } from '../support/ts-process';
 
 /*
  * Issue check: 200 pending outbound messages, the server killed with SIGKILL mid-way, started
@@ -20,7 +21,6 @@ import { freePort } from '../support/net';
  * BullMQ on the local Redis and with the in-process runner. Real processes (`src/main.ts`).
  */
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const N = 200;
 
 const runners = [
@@ -60,7 +60,7 @@ describe.each(runners)('outbound delivery survives a crash (%s runner)', (_name,
   });
 
   function start() {
-    server = spawn(TSX, ['src/main.ts'], {
+    server = spawn(process.execPath, tsArgs('src/main.ts'), {
       cwd: ROOT,
       stdio: 'ignore',
       env: {

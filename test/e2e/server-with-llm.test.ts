@@ -3,13 +3,13 @@ import path from 'node:path';
 import { tempDir } from '../support/db';
 import { EMPTY_EXTRACTION, FakeOpenAI } from '../support/fake-openai';
 import { freePort } from '../support/net';
+import { tsArgs } from '../support/ts-process';
 
 /*
  * The composition root with a model: `npm start` with OPENAI_BASE_URL pointing at a fake
  * OpenAI-compatible server. The web chat answer uses the model's item; the text sent is masked.
  */
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const FIX = path.join(ROOT, 'test/fixtures/master');
 
 describe('server with OPENAI_BASE_URL', () => {
@@ -40,7 +40,7 @@ describe('server with OPENAI_BASE_URL', () => {
 
   it('asks the configured model and uses its valid candidates', async () => {
     for (const kind of ['products', 'customers', 'invoices']) {
-      const r = spawnSync(TSX, ['src/cli.ts', 'import', kind, path.join(FIX, `${kind}.csv`)], {
+      const r = spawnSync(process.execPath, tsArgs('src/cli.ts', 'import', kind, path.join(FIX, `${kind}.csv`)), {
         cwd: ROOT,
         env: env(),
         encoding: 'utf8',
@@ -60,7 +60,7 @@ describe('server with OPENAI_BASE_URL', () => {
         : { json: EMPTY_EXTRACTION },
     );
     const port = await freePort();
-    server = spawn(TSX, ['src/main.ts'], {
+    server = spawn(process.execPath, tsArgs('src/main.ts'), {
       cwd: ROOT,
       env: env({
         PORT: String(port),
