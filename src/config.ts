@@ -100,6 +100,8 @@ const envSchema = z.object({
   IMAP_MAILBOX: optionalString.transform((v) => v ?? 'INBOX'),
   /** Move processed mail to this mailbox; unset = flag it (\Seen) and leave it in place. */
   IMAP_PROCESSED_MAILBOX: optionalString,
+  /** First start: answer unseen mail of the last this many days only; older unseen mail is left for people (0 = all). */
+  EMAIL_FIRST_SYNC_DAYS: int(3, 0, 3650),
   SMTP_HOST: optionalString,
   SMTP_PORT: int(587, 1, 65535),
   SMTP_SECURE: bool,

@@ -51,6 +51,7 @@ export function createChannels(cfg: Config, deps: ChannelDeps): ChannelAdapter[]
         log: deps.log.child({ channel: 'email' }),
         maxAttachmentBytes: deps.maxAttachmentBytes,
         processed: cfg.IMAP_PROCESSED_MAILBOX ? { moveTo: cfg.IMAP_PROCESSED_MAILBOX } : 'flag',
+        firstSyncDays: cfg.EMAIL_FIRST_SYNC_DAYS,
       }),
     );
   }

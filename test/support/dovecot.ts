@@ -20,7 +20,11 @@ export interface TestDovecot {
   /** A connected imapflow client (the caller logs it out). */
   client(): Promise<ImapFlow>;
   /** APPEND a raw MIME message; returns the new UID when the server reports it. */
-  append(raw: Buffer | string, opts?: { mailbox?: string; flags?: string[] }): Promise<number | undefined>;
+  /** `arrived`: the mail's internal (arrival) date, default now. */
+  append(
+    raw: Buffer | string,
+    opts?: { mailbox?: string; flags?: string[]; arrived?: Date },
+  ): Promise<number | undefined>;
   /** UID and flags of every message in the mailbox. */
   messages(mailbox?: string): Promise<{ uid: number; flags: string[]; subject?: string }[]>;
   /** Delete and create the mailbox again (new UIDVALIDITY). */
@@ -241,6 +245,7 @@ export async function startDovecot(opts: { user?: string; password?: string } = 
           o.mailbox ?? 'INBOX',
           typeof raw === 'string' ? Buffer.from(raw) : raw,
           o.flags ?? [],
+          o.arrived,
         );
         return res ? res.uid : undefined;
       }),

@@ -23,6 +23,9 @@ export interface EmailAdapterOptions {
   messageIdDomain?: string;
   /** Fallback poll when IDLE misses something; default 30 s. */
   pollIntervalMs?: number;
+  /** First start: unseen mail of the last this many days only (EMAIL_FIRST_SYNC_DAYS; 0 = all); default 3. */
+  firstSyncDays?: number;
+  now?: () => Date;
 }
 
 /** Split MAIL_FROM (`address` or `Name <address>`) into name and lower-case address (the raw value when unparsable). */
@@ -60,6 +63,8 @@ export function createEmailAdapter(opts: EmailAdapterOptions): ChannelAdapter {
     log: opts.log,
     processed: opts.processed,
     pollIntervalMs: opts.pollIntervalMs ?? 30_000,
+    firstSyncDays: opts.firstSyncDays ?? 3,
+    now: opts.now,
     maxAttachmentBytes: opts.maxAttachmentBytes,
     onStatus: setStatus,
     translate: (content) =>

@@ -25,6 +25,12 @@ export interface ImapReceiverOptions {
   maxAttachmentBytes: number;
   translate: (content: MailContent) => Translation;
   onStatus: (state: ChannelStatus['state'], detail?: string) => void;
+  /**
+   * First start (or a recreated mailbox): only unseen mail that arrived in the last this many days is taken;
+   * older unseen mail is left as it is, for people (a shared mailbox may hold months of it). 0 = all of it.
+   */
+  firstSyncDays: number;
+  now?: () => Date;
 }
 
 /** What is remembered per mailbox: the mailbox generation and the last UID the sink stored. */
@@ -205,6 +211,13 @@ export class ImapReceiver {
     }
   }
 
+  /** The first sync's horizon (IMAP SEARCH SINCE counts whole days of the mail's arrival date). */
+  private firstSyncSince(): Date | undefined {
+    if (this.opts.firstSyncDays <= 0) return undefined;
+    const now = this.opts.now?.() ?? new Date();
+    return new Date(now.getTime() - this.opts.firstSyncDays * 86_400_000);
+  }
+
   private async readCursor(): Promise<Cursor | undefined> {
     const parsed = cursorSchema.safeParse(await this.opts.state.get<unknown>(this.key));
     return parsed.success ? parsed.data : undefined;
@@ -213,8 +226,9 @@ export class ImapReceiver {
   /**
    * One pass: find what is not processed yet and hand it over, oldest first.
    * Known mailbox generation: every UID above the cursor. First start or a new UIDVALIDITY
-   * (mailbox recreated or restored): the unseen mail, since UIDs mean nothing any more; mail
-   * that was already handled reaches the sink again and the inbox dedup (externalId) drops it.
+   * (mailbox recreated or restored): the unseen mail of the last `firstSyncDays`, since UIDs mean
+   * nothing any more; mail that was already handled reaches the sink again and the inbox dedup
+   * (externalId) drops it.
    */
   private async syncOnce(): Promise<void> {
     const client = this.client;
@@ -234,8 +248,17 @@ export class ImapReceiver {
         this.log.warn({ was: cursor.uidValidity, now: uidValidity }, 'UIDVALIDITY changed: rescanning unseen mail');
       // The top first: mail arriving between the two commands is then above it, a candidate of the next pass.
       const last = mailbox.exists > 0 ? await client.fetchOne('*', { uid: true }) : false;
-      const found = await client.search({ seen: false }, { uid: true });
+      const since = this.firstSyncSince();
+      const found = await client.search(since ? { seen: false, since } : { seen: false }, { uid: true });
       uids = (found || []).sort((a, b) => a - b);
+      if (since) {
+        const older = ((await client.search({ seen: false, before: since }, { uid: true })) || []).length;
+        if (older)
+          this.log.warn(
+            { older, since: since.toISOString().slice(0, 10) },
+            'first sync: older unseen mail left for people (EMAIL_FIRST_SYNC_DAYS)',
+          );
+      }
       top = Math.max(last ? last.uid : 0, uids[uids.length - 1] ?? 0);
       // Seen mail below the first unseen one was there before us: the cursor starts past it.
       await this.saveCursor({ uidValidity, lastUid: Math.max(0, (uids[0] ?? top + 1) - 1) });

@@ -165,6 +165,7 @@ describeEmail('e-mail adapter against a real Dovecot and SMTP listener', () => {
       maxAttachmentBytes: o.maxAttachmentBytes ?? 10 * 1024 * 1024,
       processed: o.processed ?? 'flag',
       pollIntervalMs: o.pollIntervalMs ?? 30_000,
+      firstSyncDays: o.firstSyncDays,
     });
     adapters.push(a);
     return a;
@@ -207,6 +208,30 @@ describeEmail('e-mail adapter against a real Dovecot and SMTP listener', () => {
     expect(Date.now() - t0).toBeLessThan(8000);
     expect(sink.items[1]?.text).toBe('Chegou agora.');
     expect(sink.calls).toBe(2);
+  }, 40_000);
+
+  it('at the first start leaves unseen mail older than EMAIL_FIRST_SYNC_DAYS for people', async () => {
+    const now = new Date();
+    const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
+    await dovecot.ensureMailbox('Backlog');
+    const put = (subject: string, arrived: Date) =>
+      dovecot.append(mail({ from: 'g@loja.com.br', subject, text: subject }), { mailbox: 'Backlog', arrived });
+    await put('Esquecida há um mês', daysAgo(30));
+    await put('De semana passada', daysAgo(8));
+    await put('De anteontem', daysAgo(2));
+    await put('De hoje', now);
+    const sink = new FakeSink();
+    await adapter({ mailbox: 'Backlog', firstSyncDays: 3 }).start(sink.handle);
+    await sink.waitFor(2);
+    await sleep(1000);
+    expect(sink.items.map((i) => i.text)).toEqual(['De anteontem', 'De hoje']);
+    // Left as they were: unseen, for the team to read.
+    expect(await flagsOf('Backlog', 'Esquecida há um mês')).not.toContain('\\Seen');
+    expect(await flagsOf('Backlog', 'De semana passada')).not.toContain('\\Seen');
+    // Mail arriving later is processed as usual.
+    await dovecot.append(mail({ from: 'g@loja.com.br', subject: 'Nova', text: 'Nova' }), { mailbox: 'Backlog' });
+    await sink.waitFor(3, 8000);
+    expect(sink.items[2]?.text).toBe('Nova');
   }, 40_000);
 
   it('after a restart nothing is reprocessed and mail that came meanwhile is processed', async () => {
