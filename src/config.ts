@@ -100,6 +100,16 @@ const envSchema = z.object({
   IMAP_MAILBOX: optionalString.transform((v) => v ?? 'INBOX'),
   /** Move processed mail to this mailbox; unset = flag it (\Seen) and leave it in place. */
   IMAP_PROCESSED_MAILBOX: optionalString,
+  /**
+   * Behind a reverse proxy (nginx, a load balancer): which hops to trust for the client's address and scheme
+   * (X-Forwarded-For / -Proto), as fastify's `trustProxy`: `true`, a hop count, or IPs/CIDRs (comma-separated,
+   * or `loopback`). Unset = the direct peer is the client.
+   */
+  TRUST_PROXY: optionalString.transform((v): boolean | number | string => {
+    if (v === undefined || v === 'false') return false;
+    if (v === 'true') return true;
+    return /^\d+$/.test(v) ? Number(v) : v;
+  }),
   /** First start: answer unseen mail of the last this many days only; older unseen mail is left for people (0 = all). */
   EMAIL_FIRST_SYNC_DAYS: int(3, 0, 3650),
   SMTP_HOST: optionalString,

@@ -28,6 +28,7 @@ async function main() {
     today: ctx.today,
     defaultWarrantyMonths: cfg.DEFAULT_WARRANTY_MONTHS,
     maxAttachmentBytes: Math.round(cfg.MAX_ATTACHMENT_MB * 1024 * 1024),
+    trustProxy: cfg.TRUST_PROXY,
     assistanceDeadlineDays: cfg.ASSISTANCE_DEADLINE_DAYS,
     productionDeadlineDays: cfg.PRODUCTION_DEADLINE_DAYS,
     deliver: (ids) => void ctx.delivery.enqueue(ids),

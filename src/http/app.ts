@@ -40,6 +40,8 @@ export interface AppDeps {
   /** Extra routes (channel webhooks), mounted by the composition root. */
   extraRoutes?: (app: FastifyInstance) => void;
   health: () => Promise<Record<string, unknown>>;
+  /** fastify's `trustProxy` (TRUST_PROXY): the client's address as the trusted proxies report it. */
+  trustProxy?: boolean | number | string;
   /** PRO-AST-01 deadlines for the KPIs (default 9 and 15 days). */
   assistanceDeadlineDays?: number;
   productionDeadlineDays?: number;
@@ -87,10 +89,17 @@ declare module 'fastify' {
   }
 }
 
+/** TRUST_PROXY for fastify: a hop count becomes "trust the nearest N hops" (its types take no number). */
+function trustProxyOption(v: AppDeps['trustProxy']): boolean | string | ((address: string, hop: number) => boolean) {
+  if (typeof v === 'number') return (_address, hop) => hop < v;
+  return v ?? false;
+}
+
 /** The HTTP surface: web chat channel, staff JSON API, health, media, chat page. */
 export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
+    trustProxy: trustProxyOption(deps.trustProxy),
     // 10 attachments of 10 MB in base64 plus text.
     bodyLimit: Math.ceil(deps.maxAttachmentBytes * 10 * 1.4) + 1_000_000,
     // Per-request lines would drown the log; errors and decisions are logged where they happen.

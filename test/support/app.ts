@@ -79,7 +79,7 @@ export async function importFixtures(handle: DbHandle, dir = FIXTURES) {
  */
 export async function startTestApp(
   kind: DbKind,
-  opts: { console?: Partial<ConsoleDeps>; llm?: (db: Database) => LlmAssist } = {},
+  opts: { console?: Partial<ConsoleDeps>; llm?: (db: Database) => LlmAssist; trustProxy?: boolean | string } = {},
 ): Promise<TestApp> {
   const handle = await openTestDb(kind);
   await importFixtures(handle);
@@ -106,6 +106,7 @@ export async function startTestApp(
     maxAttachmentBytes: 10 * 1024 * 1024,
     deliver: () => {},
     health: async () => ({ ok: true }),
+    trustProxy: opts.trustProxy,
     console: {
       db: handle.db,
       store,

@@ -28,7 +28,11 @@ export class ConsoleAgent {
   /** The `_csrf` value of the last HTML page fetched. */
   csrf = '';
 
-  constructor(readonly base: string) {}
+  /** `headers` go with every request (e.g. what a reverse proxy adds). */
+  constructor(
+    readonly base: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   private remember(headers: Headers) {
     for (const line of headers.getSetCookie()) {
@@ -53,7 +57,7 @@ export class ConsoleAgent {
       headers?: Record<string, string>;
     } = {},
   ): Promise<AgentResponse> {
-    const headers: Record<string, string> = { ...opts.headers };
+    const headers: Record<string, string> = { ...this.headers, ...opts.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: FormData | string | undefined = opts.body;
     if (opts.form) {
