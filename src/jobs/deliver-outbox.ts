@@ -1,8 +1,9 @@
-import { and, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { type ChannelAdapter, ChannelSendError, type EmailThread, type OutboundMessage } from '../channels/types';
 import { parseChannelData } from '../conversation/inbound';
+import { KeyedMutex } from '../conversation/keyed-mutex';
 import type { Database } from '../db/client';
 import { rowsOf } from '../db/client';
 import { conversations, messages, outbox, requests } from '../db/schema';
@@ -49,6 +50,8 @@ function limiterFor(channel: string): KeyedRateLimiter {
  */
 export class OutboxDelivery {
   private readonly limiters = new Map<string, KeyedRateLimiter>();
+  /** One chat's messages are sent one at a time, oldest first (in this process; claims guard across processes). */
+  private readonly perChat = new KeyedMutex();
   private sweepTimer?: NodeJS.Timeout;
 
   constructor(
@@ -124,8 +127,52 @@ export class OutboxDelivery {
     return rows.length > 0;
   }
 
-  /** The job handler: claim, send, record. Idempotent: anything not pending is skipped. */
+  /**
+   * The job handler. Earlier pending messages to the same chat go first (a customer reads them in the order
+   * they were written, also when one of them needed a retry): they are sent here, in order, before this one;
+   * one that cannot be sent yet makes this job wait (retry) too. Idempotent: anything not pending is skipped.
+   */
   async deliver(outboxId: number): Promise<void> {
+    const [target] = await this.db
+      .select({ channel: outbox.channel, address: outbox.address, status: outbox.status })
+      .from(outbox)
+      .where(eq(outbox.id, outboxId));
+    if (target?.status !== 'pending') return;
+    await this.perChat.run(`${target.channel}\u0000${target.address}`, async () => {
+      for (;;) {
+        const [next] = await this.db
+          .select({ id: outbox.id })
+          .from(outbox)
+          .where(
+            and(
+              eq(outbox.channel, target.channel),
+              eq(outbox.address, target.address),
+              eq(outbox.status, 'pending'),
+              lte(outbox.id, outboxId),
+            ),
+          )
+          .orderBy(asc(outbox.id))
+          .limit(1);
+        if (!next) return;
+        if (next.id === outboxId) {
+          await this.sendOne(outboxId);
+          return;
+        }
+        try {
+          if (!(await this.sendOne(next.id))) {
+            // Another process is sending it right now: this one waits for the next attempt.
+            throw new Error(`an earlier message to this chat (outbox ${next.id}) is being sent`);
+          }
+        } catch (err) {
+          // Listed as failed (staff decide): it no longer holds the chat.
+          if (!(err instanceof PermanentJobError)) throw err;
+        }
+      }
+    });
+  }
+
+  /** Claim, send, record one row; false when it could not be claimed (sent, failed, or claimed elsewhere). */
+  private async sendOne(outboxId: number): Promise<boolean> {
     const stale = new Date(Date.now() - this.opts.claimTimeoutMs);
     const claimed = await this.db
       .update(outbox)
@@ -139,7 +186,7 @@ export class OutboxDelivery {
       )
       .returning();
     const row = claimed[0];
-    if (!row) return; // sent, failed, or being sent by another worker
+    if (!row) return false; // sent, failed, or being sent by another worker
     const adapter = this.adapters.get(row.channel);
     if (!adapter) {
       await this.markFailed(outboxId, `channel ${row.channel} is not configured`);
@@ -167,6 +214,7 @@ export class OutboxDelivery {
       if (row.channel === 'email' && res.externalId && out.conversationId) {
         await this.rememberSentMail(out.conversationId, res.externalId);
       }
+      return true;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (err instanceof ChannelSendError && err.permanent) {

@@ -119,6 +119,15 @@ describe.each(dbKinds())('outbox delivery on %s', (kind) => {
       expect(adapter.sent).toHaveLength(5);
     });
 
+    it("sends one chat's messages in the order they were written, also when the first needs a retry", async () => {
+      await queue.start();
+      adapter.failNext = 1; // the first message fails once
+      const ids = await pending(3, 'telegram:order');
+      await delivery.enqueue(ids);
+      await until(async () => (await statusOf(ids)).every((s) => s === 'sent'));
+      expect(adapter.sent.map((m) => m.outboxId)).toEqual(ids);
+    });
+
     it('retries passing failures with backoff', async () => {
       await queue.start();
       adapter.failNext = 2;
