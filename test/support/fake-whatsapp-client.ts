@@ -83,6 +83,22 @@ export class FakeWhatsappClient extends EventEmitter implements WhatsappClientLi
     this.emit('disconnected', reason);
   }
 
+  /** Messages of each chat that no listener saw (they came while away), for `getChats`; ours count as read. */
+  private readonly history = new Map<string, { messages: FakeMessage[]; unread: number }>();
+  /** Set to undefined to play a client without the call. */
+  getChats?: () => Promise<unknown> = async () =>
+    [...this.history].map(([chatId, h]) => new FakeChat(chatId, h.messages, h.unread));
+
+  /** A message that arrives while nobody listens: no event; `getChats` shows it unread. */
+  whileAway(init: FakeMessageInit): FakeMessage {
+    const msg = new FakeMessage(this, init, ++this.seq);
+    const h = this.history.get(init.from) ?? { messages: [], unread: 0 };
+    h.messages.push(msg);
+    h.unread = msg.fromMe ? 0 : h.unread + 1;
+    this.history.set(init.from, h);
+    return msg;
+  }
+
   /** Delivers a message (synchronously, like the library's event) and returns it. */
   receive(init: FakeMessageInit): FakeMessage {
     const msg = new FakeMessage(this, init, ++this.seq);
@@ -172,6 +188,25 @@ export interface FakeMessageInit {
   /** Size the page announces before the download (defaults to the media's length). */
   declaredSize?: number;
   hasMedia?: boolean;
+  /** When it was sent, seconds since the epoch (default now). */
+  timestamp?: number;
+}
+
+/** A chat, shaped like whatsapp-web.js's `Chat`: `fetchMessages` needs `this`. */
+class FakeChat {
+  readonly id: { _serialized: string };
+  readonly isGroup: boolean;
+  constructor(
+    chatId: string,
+    private readonly messages: FakeMessage[],
+    readonly unreadCount: number,
+  ) {
+    this.id = { _serialized: chatId };
+    this.isGroup = chatId.endsWith('@g.us');
+  }
+  async fetchMessages(this: FakeChat, o: { limit: number }): Promise<FakeMessage[]> {
+    return this.messages.slice(-o.limit);
+  }
 }
 
 /** A received message, shaped like whatsapp-web.js's `Message`. */
@@ -186,7 +221,7 @@ export class FakeMessage implements WhatsappMessageLike {
   readonly type: string;
   readonly body: string;
   readonly hasMedia: boolean;
-  readonly timestamp = Math.floor(Date.now() / 1000);
+  readonly timestamp: number;
   /** Download calls (successful or not). */
   downloads = 0;
   private readonly raw: Record<string, unknown>;
@@ -205,6 +240,7 @@ export class FakeMessage implements WhatsappMessageLike {
       _serialized: `${this.fromMe}_${init.from}_${local}`,
     };
     this.from = init.from;
+    this.timestamp = init.timestamp ?? Math.floor(Date.now() / 1000);
     this.isStatus = init.isStatus ?? init.from === 'status@broadcast';
     this.broadcast = init.broadcast ?? false;
     this.author = init.author;

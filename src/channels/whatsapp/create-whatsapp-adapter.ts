@@ -49,7 +49,20 @@ export interface WhatsappAdapterOptions {
   printQr?: (qr: string) => void;
   /** Source of randomness for the send gap (default `Math.random`). */
   random?: () => number;
+  /** After connecting, unread messages of the last this many hours are taken (default 24; 0 = none). */
+  catchUpHours?: number;
 }
+
+/** A chat worth catching up on (the library's `Chat`; its `fetchMessages` is called on the object itself). */
+const unreadChatSchema = z.object({
+  unreadCount: z.number().int(),
+  isGroup: z.boolean().optional(),
+  fetchMessages: z.custom<(o: { limit: number }) => Promise<unknown>>((v) => typeof v === 'function'),
+});
+/** A message's time, seconds since the epoch. */
+const timestampSchema = z.object({ timestamp: z.number() });
+const CATCH_UP_MAX_CHATS = 200;
+const CATCH_UP_MAX_PER_CHAT = 20;
 
 /** The WhatsApp channel adapter: a `ChannelAdapter` that can also show its pairing QR. */
 export interface WhatsappAdapter extends ChannelAdapter {
@@ -264,6 +277,7 @@ class WhatsappChannel implements WhatsappAdapter {
           this.healthFailures = 0;
           this.setStatus('up');
           this.scheduleHealthCheck(client, gen);
+          void this.catchUp(client, current);
         },
       ],
       [
@@ -303,6 +317,42 @@ class WhatsappChannel implements WhatsappAdapter {
         }
       }
     };
+  }
+
+  /**
+   * WhatsApp Web does not emit again a message that came while no process was listening (the server was
+   * down, or died before storing it). After `ready`, the unread messages of the last `catchUpHours` go the
+   * usual way; the inbox dedup (message id) drops any that were handled already.
+   */
+  private async catchUp(client: WhatsappClientLike, current: () => boolean): Promise<void> {
+    const hours = this.opts.catchUpHours ?? 24;
+    if (hours <= 0 || !client.getChats) return;
+    try {
+      const chats = await this.timers.timeout(client.getChats(), this.timeouts.lookup, 'getChats');
+      if (!Array.isArray(chats)) return;
+      const since = Date.now() / 1000 - hours * 3600;
+      let taken = 0;
+      for (const chat of chats.slice(0, CATCH_UP_MAX_CHATS)) {
+        const c = unreadChatSchema.safeParse(chat);
+        if (!c.success || c.data.unreadCount <= 0 || c.data.isGroup || !current()) continue;
+        const limit = Math.min(c.data.unreadCount, CATCH_UP_MAX_PER_CHAT);
+        // A method of the library's Chat: called on the object itself.
+        const fetched = await this.timers.timeout(
+          (chat as { fetchMessages(o: { limit: number }): Promise<unknown> }).fetchMessages({ limit }),
+          this.timeouts.lookup,
+          'fetchMessages',
+        );
+        for (const raw of Array.isArray(fetched) ? fetched : []) {
+          const at = timestampSchema.safeParse(raw);
+          if (!at.success || at.data.timestamp < since || !current()) continue;
+          this.onMessage(raw);
+          taken++;
+        }
+      }
+      if (taken) this.log.info({ messages: taken }, 'whatsapp: caught up on messages that came while away');
+    } catch (err) {
+      this.log.warn({ err }, 'whatsapp: could not catch up on unread messages');
+    }
   }
 
   private onStateChange(state: unknown): void {

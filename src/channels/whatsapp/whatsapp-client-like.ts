@@ -36,6 +36,12 @@ export interface WhatsappClientLike {
   getContactById?(contactId: string): Promise<unknown>;
   /** `[{ lid: '<id>@lid', pn: '<digits>@c.us' }]` for the given ids (library ≥ 1.32); `pn` missing when hidden. */
   getContactLidAndPhone?(userIds: string[]): Promise<unknown>;
+  /**
+   * The chats (`Chat[]`: `{ id, isGroup, unreadCount, fetchMessages({ limit }) }`), to catch up on messages that
+   * came while no process was listening. `fetchMessages` is called as a method (it needs `this`); it resolves
+   * with the chat's latest messages, oldest first, ours included.
+   */
+  getChats?(): Promise<unknown>;
 }
 
 /** The events the adapter subscribes to. */

@@ -285,6 +285,30 @@ describe('WhatsApp adapter (against a stand-in client)', () => {
       });
     });
 
+    test('after connecting, takes the unread messages that came while away (recent, not ours, not groups)', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const other = '5554988887777@c.us';
+      fake.whileAway(wa.text(PHONE, 'mensagem de três dias atrás', { timestamp: now - 3 * 86_400 }));
+      const first = fake.whileAway(wa.text(PHONE, 'a porta chegou quebrada', { timestamp: now - 3600 }));
+      const second = fake.whileAway(wa.text(PHONE, 'NF 88001', { timestamp: now - 3500 }));
+      fake.whileAway(wa.text(other, 'oi, vocês respondem aqui?', { timestamp: now - 60 }));
+      fake.whileAway(wa.own('5554977776666@c.us', 'já respondido por nós'));
+      fake.whileAway(wa.group('120363000000000001@g.us', PHONE, 'pessoal, bom dia'));
+      await up();
+      await waitFor(() => sink.received.length === 3, 'catch-up');
+      await sleep(50);
+      expect(sink.received.map((m) => [m.address, m.text])).toEqual([
+        ['+5554999990000', 'a porta chegou quebrada'],
+        ['+5554999990000', 'NF 88001'],
+        ['+5554988887777', 'oi, vocês respondem aqui?'],
+      ]);
+      expect(sink.received.map((m) => m.externalId).slice(0, 2)).toEqual([first.id._serialized, second.id._serialized]);
+      // A message that was also emitted (or emitted again after a reconnection) is handed over once.
+      fake.emit('message', first);
+      await sleep(50);
+      expect(sink.received).toHaveLength(3);
+    });
+
     test('a number registered without the extra 9 keeps its digits; a foreign number is +<digits>', async () => {
       await up();
       fake.receive(wa.text('555499990000@c.us', 'oi'));
