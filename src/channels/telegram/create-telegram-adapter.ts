@@ -115,6 +115,11 @@ class TelegramChannel implements TelegramAdapter {
   private readonly fetchTimeoutMs: number;
   private readonly pollTimeoutSeconds: number;
   private readonly albumWaitMs: number;
+  /** Webhook album parts waiting for the rest of their album, by `<chat id>:<media_group_id>`. */
+  private readonly webhookAlbums = new Map<
+    string,
+    { updates: ParsedUpdate[]; timer?: NodeJS.Timeout; done: Promise<boolean>; settle: (ok: boolean) => void }
+  >();
   private readonly contactButtonText: string;
   private readonly sinkAttempts: number;
   private readonly baseDelayMs: number;
@@ -172,6 +177,12 @@ class TelegramChannel implements TelegramAdapter {
     if (this.stopped) return;
     this.stopped = true;
     this.stopper.abort();
+    // Album parts still waiting: not stored, so Telegram is told to deliver them again (to the next process).
+    for (const a of this.webhookAlbums.values()) {
+      clearTimeout(a.timer);
+      a.settle(false);
+    }
+    this.webhookAlbums.clear();
     await this.running;
     if (!this.opts.webhook && this.offset > this.offsetSent) {
       // Tell Telegram what the last batch consumed, so the next start does not receive it again (harmless, since
@@ -195,10 +206,42 @@ class TelegramChannel implements TelegramAdapter {
       if (!this.sink || this.stopped) return { status: 503, body: { error: 'the Telegram channel is not running' } };
       const update = parseTelegramUpdate(req.body);
       if (!update) return { status: 400, body: { error: 'not a Telegram update' } };
-      // Telegram delivers one update per request and retries it until a 2xx: a 500 keeps it.
-      const ok = await this.handleBatch([update]);
+      // Telegram delivers one update per request and retries it until a 2xx: a 500 keeps it. The parts of an
+      // album come one per request: each waits for the rest (albumWaitMs after the latest) to make one unit.
+      const m = update.message;
+      const ok =
+        m?.media_group_id !== undefined
+          ? await this.collectAlbumPart(`${m.chat.id}:${m.media_group_id}`, update)
+          : await this.handleBatch([update]);
       return ok ? { status: 200 } : { status: 500, body: { error: 'not stored yet; deliver again' } };
     };
+  }
+
+  /**
+   * Webhook: one album part. The parts gathered until `albumWaitMs` passes without a new one are handled as one
+   * batch (one unit for the engine, like a polled album); every part's request is answered with its result.
+   */
+  private collectAlbumPart(key: string, update: ParsedUpdate): Promise<boolean> {
+    let album = this.webhookAlbums.get(key);
+    if (!album) {
+      let settle: (ok: boolean) => void = () => {};
+      const done = new Promise<boolean>((resolve) => {
+        settle = resolve;
+      });
+      album = { updates: [], done, settle };
+      this.webhookAlbums.set(key, album);
+    }
+    const a = album;
+    a.updates.push(update);
+    clearTimeout(a.timer);
+    a.timer = setTimeout(() => {
+      this.webhookAlbums.delete(key);
+      this.handleBatch(a.updates).then(a.settle, (err: unknown) => {
+        this.log.error({ err: errorDetails(err) }, 'telegram: album from the webhook failed');
+        a.settle(false);
+      });
+    }, this.albumWaitMs);
+    return a.done;
   }
 
   async send(msg: OutboundMessage): Promise<SendResult> {

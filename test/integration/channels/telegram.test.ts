@@ -526,6 +526,24 @@ describe('Telegram adapter: webhook mode', () => {
     expect((await handle({ headers, body: { hello: 'world' } })).status).toBe(400);
   });
 
+  test('album parts posted one per request make one Inbound with every photo; each request gets 200', async () => {
+    const u = fake.addUser();
+    const handle = adapter.webhookHandler();
+    const headers = { 'x-telegram-bot-api-secret-token': secret };
+    const photos = [crypto.randomBytes(500), crypto.randomBytes(600), crypto.randomBytes(700)];
+    // Built by the fake (files downloadable from it), posted as Telegram would, a few ms apart.
+    const parts = fake.sendAlbum(u, photos, 'fotos pelo webhook');
+    const answers = parts.map(async (part, i) => {
+      await new Promise((r) => setTimeout(r, i * 40));
+      return (await handle({ headers, body: part.update })).status;
+    });
+    expect(await Promise.all(answers)).toEqual([200, 200, 200]);
+    const got = s.got.filter(fromUser(u));
+    expect(got).toHaveLength(1);
+    expect(got[0]?.text).toBe('fotos pelo webhook');
+    expect(got[0]?.attachments.map((a) => a.bytes.toString('hex'))).toEqual(photos.map((p) => p.toString('hex')));
+  });
+
   test('a polling adapter has no webhook (404)', async () => {
     const polling = adapterFor(fake);
     expect((await polling.webhookHandler()({ headers: {}, body: {} })).status).toBe(404);
