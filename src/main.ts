@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { createContext } from './app-context';
+import { runCliOnServer } from './cli/commands';
+import { cliSocketPath, serveCliSocket } from './cli/server-socket';
 import { ConfigError, config } from './config';
 import { buildApp } from './http/app';
 import { mountChannelRoutes } from './http/channel-routes';
@@ -64,6 +66,18 @@ async function main() {
   });
   await app.listen({ port: cfg.PORT, host: cfg.HOST });
   await ctx.start();
+  // The embedded database is this process's alone: `npm run cli` runs its commands here meanwhile.
+  let stopCliSocket: (() => Promise<void>) | undefined;
+  if (ctx.handle.kind === 'pglite') {
+    stopCliSocket = await serveCliSocket(
+      cliSocketPath(cfg.DATA_DIR),
+      (req) => runCliOnServer(req, ctx.handle, cfg.DEFAULT_WARRANTY_MONTHS),
+      log,
+    ).catch((err) => {
+      log.warn({ err }, 'the CLI cannot reach this server (it will refuse while the server runs)');
+      return undefined;
+    });
+  }
   log.info(
     { port: cfg.PORT, database: ctx.handle.kind, queue: ctx.queue.kind, channels: ['web', ...ctx.channels.keys()] },
     'posvenda listening',
@@ -75,6 +89,7 @@ async function main() {
     stopping = true;
     log.info({ signal }, 'stopping');
     await app.close().catch((err) => log.error({ err }, 'http close failed'));
+    await stopCliSocket?.();
     await ctx.stop();
     process.exit(0);
   };

@@ -55,7 +55,7 @@ export class DataDirLockedError extends Error {
   constructor(dir: string, pid: number) {
     super(
       `The embedded database in ${dir} is in use by another process (pid ${pid}, probably the running server). ` +
-        'Stop it first, or run this command through the server with the same DATA_DIR.',
+        'Stop it first.',
     );
     this.name = 'DataDirLockedError';
   }

@@ -78,7 +78,7 @@ describe('command line and server (embedded database)', () => {
     expect(cli(dataDir, 'token', 'create', '--role', 'king').code).toBe(2);
   }, 60_000);
 
-  it('serves /healthz, and the CLI refuses while the server holds the data directory', async () => {
+  it('serves /healthz, and the CLI runs its commands through the server holding the data directory', async () => {
     const port = await freePort();
     server = spawn(process.execPath, tsArgs('src/main.ts'), {
       cwd: ROOT,
@@ -94,14 +94,42 @@ describe('command line and server (embedded database)', () => {
       );
     }
     expect(health).toBe(200);
+    // The server holds the embedded database: the CLI hands the command to it, over a socket only its owner
+    // may use (it can create users).
+    expect(fs.statSync(path.join(dataDir, 'cli.sock')).mode & 0o777).toBe(0o600);
     const r = cli(dataDir, 'token', 'create', '--role', 'assistant');
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/in use by another process/);
+    expect(r.code).toBe(0);
+    const token = r.out.trim().split('\n').at(-1)!;
+    expect(token).toMatch(/^pv_[A-Za-z0-9_-]{40,}$/);
+    // The running server knows the token at once (the same database).
+    const api = await fetch(`http://127.0.0.1:${port}/api/requests`, { headers: { authorization: `Bearer ${token}` } });
+    expect(api.status).toBe(200);
+    // A file named on the command line is read by the CLI and sent along.
+    const imported = cli(dataDir, 'import', 'products', path.join(FIX, 'products.csv'));
+    expect(imported.code).toBe(0);
+    expect(imported.out).toMatch(/produtos: 7 linhas — .*, 0 rejeitadas/);
+    // Errors keep their exit codes and sentences.
+    expect(cli(dataDir, 'token', 'create', '--role', 'king').code).toBe(2);
+    const missing = cli(dataDir, 'import', 'products', path.join(tmp.dir, 'nao-existe.csv'));
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/Cannot read/);
     server.kill('SIGTERM');
     await new Promise((resolve) => server!.once('exit', resolve));
-    // After a clean stop the lock is released.
+    // After a clean stop the lock and the socket are gone: the CLI opens the database itself.
+    expect(fs.existsSync(path.join(dataDir, 'cli.sock'))).toBe(false);
     expect(cli(dataDir, 'token', 'create', '--role', 'assistant').code).toBe(0);
   }, 90_000);
+
+  it('refuses with one sentence when another live process holds the data directory and does not answer', () => {
+    const held = path.join(tmp.dir, 'held');
+    fs.mkdirSync(path.join(held, 'pglite'), { recursive: true });
+    // A live process (this test runner) holds the lock, and no server answers on the CLI socket.
+    fs.writeFileSync(path.join(held, 'pglite', 'posvenda.lock'), String(process.pid));
+    const r = cli(held, 'token', 'create', '--role', 'assistant');
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/in use by another process \(pid \d+.*Stop it first\./);
+  }, 60_000);
 
   it('stops at start with one message naming every bad variable', () => {
     const r = spawnSync(process.execPath, tsArgs('src/main.ts'), {
