@@ -11,7 +11,6 @@ export {
   type ImageRejection,
   type InspectImageOptions,
   inspectImage,
-  THUMB_MAX_SIDE,
   type ValidImage,
 } from './inspect-image';
-export { isSha256Hex, MediaStore, type MediaVariant, type StoredMedia } from './media-store';
+export { isSha256Hex, MediaStore, type MediaVariant, type StoredMedia, THUMB_MAX_SIDE } from './media-store';

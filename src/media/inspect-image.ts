@@ -25,21 +25,7 @@ export type ValidImage = {
   width: number;
   height: number;
   format: string;
-  /** The upright JPEG thumbnail: decoding the whole image for it is also the integrity check. */
-  thumbnail: Buffer;
 };
-
-/** Which bytes each successful check was made for (its thumbnail is of them). */
-const checked = new WeakMap<ValidImage, Buffer>();
-
-/** Whether `check` was made by {@link inspectImage} for these bytes (the same buffer, or equal bytes). */
-export function isCheckOf(check: ValidImage, bytes: Buffer): boolean {
-  const seen = checked.get(check);
-  return seen !== undefined && (seen === bytes || seen.equals(bytes));
-}
-
-/** Longest side of a thumbnail, in pixels. */
-export const THUMB_MAX_SIDE = 320;
 
 /** Result of {@link inspectImage}. */
 export type ImageCheck = ValidImage | { ok: false; reason: ImageRejection };
@@ -215,17 +201,9 @@ export async function inspectImage(bytes: Buffer, opts: InspectImageOptions): Pr
     const contentType = contentTypeOf(sniffed.family, meta.compression);
     if (!contentType) return { ok: false, reason: 'unsupported' };
 
-    // The header can be fine while the pixel data is truncated: decode everything (shrink-on-load keeps it
-    // cheap), into the thumbnail the store keeps, so a new photo is decoded once.
-    const thumbnail = await sharp(bytes, options)
-      .autoOrient()
-      .resize(THUMB_MAX_SIDE, THUMB_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' }) // transparent areas become white
-      .jpeg({ quality: 80, mozjpeg: true })
-      .toBuffer();
-    const valid: ValidImage = { ok: true, contentType, width, height, format: meta.format, thumbnail };
-    checked.set(valid, bytes);
-    return valid;
+    // The header can be fine while the pixel data is truncated: decode everything (shrink-on-load keeps it cheap).
+    await sharp(bytes, options).resize(64, 64, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer();
+    return { ok: true, contentType, width, height, format: meta.format };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (/pixel limit/i.test(message)) return { ok: false, reason: 'too_many_pixels' };

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { type ImageContentType, isCheckOf, type THUMB_MAX_SIDE, type ValidImage } from './inspect-image';
+import sharp from 'sharp';
+import type { ImageContentType, ValidImage } from './inspect-image';
 
 /** Which stored file: the bytes as received, or the JPEG thumbnail. */
 export type MediaVariant = 'original' | 'thumb';
@@ -22,6 +23,7 @@ export interface StoredMedia {
 }
 
 /** Longest side of a thumbnail, in pixels. */
+export const THUMB_MAX_SIDE = 320;
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -101,8 +103,6 @@ export class MediaStore {
     if (!Buffer.isBuffer(bytes) || bytes.length === 0)
       throw new TypeError('MediaStore.put: bytes must be a non-empty Buffer');
     if (check?.ok !== true) throw new TypeError('MediaStore.put: check must be a successful inspectImage result');
-    // The check (and its thumbnail) must be of these very bytes.
-    if (!isCheckOf(check, bytes)) throw new TypeError('MediaStore.put: check was made for other bytes');
 
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const record: StoredMedia = {
@@ -120,7 +120,7 @@ export class MediaStore {
 
     // Same name ⇒ same content, unless the file was damaged outside this class; the size check is a cheap guard.
     if ((await sizeOf(originalFile)) !== bytes.length) await writeFileAtomic(originalFile, bytes);
-    if (!(await sizeOf(thumbFile))) await writeFileAtomic(thumbFile, check.thumbnail);
+    if (!(await sizeOf(thumbFile))) await writeFileAtomic(thumbFile, await makeThumbnail(bytes, check));
     return record;
   }
 
@@ -154,4 +154,16 @@ export class MediaStore {
   private absolute(relative: string): string {
     return path.join(this.rootDir, ...relative.split('/'));
   }
+}
+
+/** Upright JPEG thumbnail without metadata; transparent areas become white. */
+async function makeThumbnail(bytes: Buffer, check: ValidImage): Promise<Buffer> {
+  // The image was already checked to have exactly width × height pixels: refuse anything bigger.
+  const limitInputPixels = Math.max(1, check.width * check.height);
+  return sharp(bytes, { limitInputPixels, failOn: 'error' })
+    .autoOrient()
+    .resize(THUMB_MAX_SIDE, THUMB_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality: 80, mozjpeg: true })
+    .toBuffer();
 }

@@ -34,7 +34,6 @@ describe('inspectImage: accepted photos', () => {
       width: 200,
       height: 400,
       format: 'jpeg',
-      thumbnail: expect.any(Buffer),
     });
   });
 
@@ -45,7 +44,6 @@ describe('inspectImage: accepted photos', () => {
       width: 120,
       height: 90,
       format: 'png',
-      thumbnail: expect.any(Buffer),
     });
     expect(await inspectImage(await webp(160, 120), LIMITS)).toEqual({
       ok: true,
@@ -53,7 +51,6 @@ describe('inspectImage: accepted photos', () => {
       width: 160,
       height: 120,
       format: 'webp',
-      thumbnail: expect.any(Buffer),
     });
     expect(await inspectImage(await avif(64, 48), LIMITS)).toEqual({
       ok: true,
@@ -61,7 +58,6 @@ describe('inspectImage: accepted photos', () => {
       width: 64,
       height: 48,
       format: 'heif',
-      thumbnail: expect.any(Buffer),
     });
   });
 
