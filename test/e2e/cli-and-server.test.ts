@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../support/db';
 import { freePort } from '../support/net';
-import { tsArgs } from '../support/ts-process';
+import { tsArgs, waitHealthy } from '../support/ts-process';
 
 /*
  * The real commands a person runs, as separate processes on the embedded database:
@@ -85,15 +85,7 @@ describe('command line and server (embedded database)', () => {
       env: cleanEnv(dataDir, { PORT: String(port) }),
       stdio: 'pipe',
     });
-    let health = 0;
-    for (let i = 0; i < 60 && health !== 200; i++) {
-      await new Promise((r) => setTimeout(r, 500));
-      health = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-        (r) => r.status,
-        () => 0,
-      );
-    }
-    expect(health).toBe(200);
+    expect(await waitHealthy(port)).toBe(200);
     // The server holds the embedded database: the CLI hands the command to it, over a socket only its owner
     // may use (it can create users).
     expect(fs.statSync(path.join(dataDir, 'cli.sock')).mode & 0o777).toBe(0o600);

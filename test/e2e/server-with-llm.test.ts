@@ -3,7 +3,7 @@ import path from 'node:path';
 import { tempDir } from '../support/db';
 import { EMPTY_EXTRACTION, FakeOpenAI } from '../support/fake-openai';
 import { freePort } from '../support/net';
-import { tsArgs } from '../support/ts-process';
+import { tsArgs, waitHealthy } from '../support/ts-process';
 
 /*
  * The composition root with a model: `npm start` with OPENAI_BASE_URL pointing at a fake
@@ -70,15 +70,7 @@ describe('server with OPENAI_BASE_URL', () => {
       }),
       stdio: 'ignore',
     });
-    let health = 0;
-    for (let i = 0; i < 60 && health !== 200; i++) {
-      await new Promise((r) => setTimeout(r, 500));
-      health = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-        (r) => r.status,
-        () => 0,
-      );
-    }
-    expect(health).toBe(200);
+    expect(await waitHealthy(port)).toBe(200);
     const res = await fetch(`http://127.0.0.1:${port}/api/webchat/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

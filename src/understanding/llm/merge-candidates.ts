@@ -1,7 +1,7 @@
 import { normalizeCnpj } from '../../domain/cnpj';
 import { normalizeInvoiceNumber } from '../../domain/invoice-number';
 import { digitsOf, foldText } from '../../domain/text';
-import type { Intent, ProductRef, Signals, UnderstandingContext } from '../signals';
+import { type Intent, intentSchema, type ProductRef, type Signals, type UnderstandingContext } from '../signals';
 import { maskPii } from './mask-pii';
 import type { Extraction } from './model-output';
 
@@ -36,14 +36,7 @@ export interface MergeInput {
 }
 
 /** Intents the model may propose. Cancelling and greetings are left to the rules. */
-const MODEL_INTENTS: ReadonlySet<Intent> = new Set([
-  'assistencia',
-  'status',
-  'promob',
-  'montagem',
-  'financeiro',
-  'humano',
-]);
+const MODEL_INTENTS: ReadonlySet<Intent> = new Set(intentSchema.exclude(['saudacao', 'cancelar']).options);
 
 /**
  * The model proposes, the rules and validators decide. Pure: rules win where they are certain

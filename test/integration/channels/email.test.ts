@@ -3,14 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { createEmailAdapter, type EmailAdapterOptions } from '../../../src/channels/email';
-import type {
-  ChannelAdapter,
-  HandleResult,
-  Inbound,
-  KeyValueStore,
-  OutboundMessage,
-} from '../../../src/channels/types';
+import type { ChannelAdapter, HandleResult, Inbound, OutboundMessage } from '../../../src/channels/types';
 import { describeWithDovecot, startDovecot, type TestDovecot } from '../../support/dovecot';
+import { memoryKv } from '../../support/memory-kv';
 import { type SmtpListener, startSmtpListener } from '../../support/smtp-listener';
 
 const FIXTURES = path.join(__dirname, '../../fixtures/email');
@@ -54,19 +49,6 @@ class FakeSink {
     if (!m) throw new Error(`no inbound with subject ${subject}; have ${this.items.map((i) => i.thread?.subject)}`);
     return m;
   }
-}
-
-function memoryState(): KeyValueStore & { data: Map<string, unknown> } {
-  const data = new Map<string, unknown>();
-  return {
-    data,
-    async get<T>(key: string) {
-      return data.get(key) as T | undefined;
-    },
-    async set(key: string, value: unknown) {
-      data.set(key, JSON.parse(JSON.stringify(value)));
-    },
-  };
 }
 
 interface Part {
@@ -160,7 +142,7 @@ describeEmail('e-mail adapter against a real Dovecot and SMTP listener', () => {
       },
       smtp: { host: smtp.host, port: smtp.port, secure: false, user: dovecot.user, password: dovecot.password },
       from: `Posvenda Assistência <${OWN}>`,
-      state: o.state ?? memoryState(),
+      state: o.state ?? memoryKv(),
       log,
       maxAttachmentBytes: o.maxAttachmentBytes ?? 10 * 1024 * 1024,
       processed: o.processed ?? 'flag',
@@ -236,7 +218,7 @@ describeEmail('e-mail adapter against a real Dovecot and SMTP listener', () => {
 
   it('after a restart nothing is reprocessed and mail that came meanwhile is processed', async () => {
     await dovecot.ensureMailbox('Restart');
-    const state = memoryState();
+    const state = memoryKv();
     const sink = new FakeSink();
     const first = adapter({ mailbox: 'Restart', state });
     await first.start(sink.handle);
@@ -603,7 +585,7 @@ describeEmail('e-mail adapter against a real Dovecot and SMTP listener', () => {
       imap: { host: '127.0.0.1', port: 1, secure: false, mailbox: 'INBOX' },
       smtp: { host: '127.0.0.1', port: 1, secure: false },
       from: OWN,
-      state: memoryState(),
+      state: memoryKv(),
       log,
       maxAttachmentBytes: 1024,
       processed: 'flag',

@@ -1,25 +1,12 @@
 import pino from 'pino';
-import type { KeyValueStore } from '../../../src/channels/types';
 import { parseConfig } from '../../../src/config';
 import { MemoryQueue } from '../../../src/jobs/memory-queue';
 import { SlaAlertScheduler, saoPauloHour } from '../../../src/jobs/sla-alerts';
 import { SLA_ALERTS_KEY, type SlaAlertList, slaAlertMail } from '../../../src/services/sla-alerts';
+import { memoryKv } from '../../support/memory-kv';
 import { waitFor } from './describe-queue-behaviour';
 
 const silent = pino({ level: 'silent' });
-
-function memoryKv(): KeyValueStore & { data: Map<string, unknown> } {
-  const data = new Map<string, unknown>();
-  return {
-    data,
-    async get<T>(key: string) {
-      return data.get(key) as T | undefined;
-    },
-    async set(key: string, value: unknown) {
-      data.set(key, JSON.parse(JSON.stringify(value)));
-    },
-  };
-}
 
 const list = (day: string): SlaAlertList => ({
   day,
