@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client';
+import { compile, compiledFamily, run } from '../db/compiled';
 import { insertRequest, resubmitRequest } from '../db/requests-repo';
 import { contacts, customers, forwards, invoiceItems, invoices, products, requests } from '../db/schema';
 import { financeStateOf } from '../domain/erp';
@@ -31,17 +32,10 @@ export interface PortContext {
  * database handle for read-only lookups outside a transaction.
  */
 export function dbPort(tx: Executor, ctx: PortContext): ConversationPort {
-  // Only the columns the engine uses: fewer to send, decode and map on every message.
-  const customerInfo = { id: customers.id, code: customers.code, name: customers.name };
   const byContactKeys = async (keys: string[]): Promise<CustomerInfo | null> => {
-    const rows = await tx
-      .select(customerInfo)
-      .from(contacts)
-      .innerJoin(customers, eq(customers.id, contacts.customerId))
-      .where(inArray(contacts.value, keys))
-      .orderBy(asc(contacts.id))
-      .limit(1);
-    return rows[0] ?? null;
+    if (keys.length === 0) return null;
+    const values = Object.fromEntries(keys.map((k, i) => [`key${i}`, k]));
+    return customerOf((await run(tx, customerByContactStatement(keys.length), values))[0]);
   };
   return {
     today: () => ctx.today,
@@ -56,50 +50,34 @@ export function dbPort(tx: Executor, ctx: PortContext): ConversationPort {
       return byContactKeys(phoneMatchKeys(e164));
     },
     async customerById(id) {
-      const [c] = await tx.select(customerInfo).from(customers).where(eq(customers.id, id));
-      return c ?? null;
+      return customerOf((await run(tx, customerByIdStatement, { id }))[0]);
     },
     async customerByCnpj(cnpj) {
-      const [c] = await tx.select(customerInfo).from(customers).where(eq(customers.cnpj, cnpj)).limit(1);
+      const [c] = await tx
+        .select({ id: customers.id, code: customers.code, name: customers.name })
+        .from(customers)
+        .where(eq(customers.cnpj, cnpj))
+        .limit(1);
       return c ?? null;
     },
     async invoiceOfCustomer(customerId, number): Promise<InvoiceInfo | null> {
-      const rows = await tx
-        .select({
-          id: invoices.id,
-          number: invoices.number,
-          customerId: invoices.customerId,
-          issueDate: invoices.issueDate,
-          orderNumber: invoices.orderNumber,
-          productId: products.id,
-          code: products.code,
-          mask: products.mask,
-          description: products.description,
-          quantity: invoiceItems.quantity,
-          weightKg: products.weightKg,
-          warrantyMonths: products.warrantyMonths,
-        })
-        .from(invoices)
-        .innerJoin(invoiceItems, eq(invoiceItems.invoiceId, invoices.id))
-        .innerJoin(products, eq(products.id, invoiceItems.productId))
-        .where(and(eq(invoices.number, number), eq(invoices.customerId, customerId)))
-        .orderBy(asc(invoiceItems.id));
+      const rows = await run(tx, invoiceOfCustomerStatement, { customerId, number });
       const inv = rows[0];
       if (!inv) return null;
       return {
-        id: inv.id,
-        number: inv.number,
-        customerId: inv.customerId,
-        issueDate: inv.issueDate,
-        orderNumber: inv.orderNumber,
+        id: inv.id as number,
+        number: inv.number as string,
+        customerId: inv.customer_id as number,
+        issueDate: inv.issue_date as string,
+        orderNumber: inv.order_number as string,
         items: rows.map((r) => ({
-          productId: r.productId,
-          code: r.code,
-          mask: r.mask,
-          description: r.description,
-          quantity: r.quantity,
-          weightKg: r.weightKg,
-          warrantyMonths: r.warrantyMonths,
+          productId: r.product_id as number,
+          code: r.code as string,
+          mask: r.mask as string,
+          description: r.description as string,
+          quantity: r.quantity as number,
+          weightKg: r.weight_kg as number,
+          warrantyMonths: r.warranty_months as number | null,
         })),
       };
     },
@@ -115,27 +93,21 @@ export function dbPort(tx: Executor, ctx: PortContext): ConversationPort {
       }));
     },
     async requestsOfCustomer(customerId) {
-      const rows = await tx
-        .select({
-          id: requests.id,
-          protocol: requests.protocol,
-          status: requests.status,
-          invoiceNumber: requests.invoiceNumber,
-          orderNumber: requests.orderNumber,
-          erpOrderNumber: requests.erpOrderNumber,
-          erpKind: sql<string | null>`${requests.erp}->>'kind'`,
-          financeReleased: sql<boolean>`${requests.financeReleasedAt} is not null`,
-          createdAt: requests.createdAt,
-        })
-        .from(requests)
-        .where(eq(requests.customerId, customerId))
-        .orderBy(desc(requests.createdAt))
-        .limit(50);
-      return rows.map(({ erpKind, financeReleased, ...r }) => ({
-        ...r,
-        status: r.status as RequestStatus,
-        awaitingFinance: financeStateOf(r.status, erpKind, financeReleased) === 'awaiting-finance',
-      }));
+      const rows = await run(tx, requestsOfCustomerStatement, { customerId });
+      return rows.map((r) => {
+        const status = r.status as RequestStatus;
+        return {
+          id: r.id as number,
+          protocol: r.protocol as string,
+          status,
+          invoiceNumber: r.invoice_number as string,
+          orderNumber: r.order_number as string | null,
+          erpOrderNumber: r.erp_order_number as string | null,
+          awaitingFinance:
+            financeStateOf(status, r.erp_kind as string | null, r.finance_released as boolean) === 'awaiting-finance',
+          createdAt: new Date(r.created_at as string),
+        };
+      });
     },
     async linkContact(customerId) {
       await tx
@@ -195,3 +167,50 @@ export function dbPort(tx: Executor, ctx: PortContext): ConversationPort {
     },
   };
 }
+
+// The lookups of every message, compiled once (src/db/compiled.ts). Integer and text columns come back as the
+// drizzle builder gave them; the one timestamp is text and mapped above.
+
+function customerOf(row: Record<string, unknown> | undefined): CustomerInfo | null {
+  return row ? { id: row.id as number, code: row.code as string, name: row.name as string } : null;
+}
+
+/** The first contact row matching any of the keys (one statement shape per number of keys). */
+const customerByContactStatement = compiledFamily<number, Record<string, unknown>>(
+  (count, p) => sql`
+    select ${customers.id}, ${customers.code}, ${customers.name}
+    from ${contacts} inner join ${customers} on ${customers.id} = ${contacts.customerId}
+    where ${contacts.value} in (${sql.join(
+      Array.from({ length: count }, (_, i) => p[`key${i}`]),
+      sql`, `,
+    )})
+    order by ${contacts.id} limit 1`,
+);
+
+const customerByIdStatement = compile<{ id: number }>(
+  (p) =>
+    sql`select ${customers.id}, ${customers.code}, ${customers.name} from ${customers} where ${customers.id} = ${p.id}`,
+);
+
+const invoiceOfCustomerStatement = compile<{ customerId: number; number: string }>(
+  (p) => sql`
+    select ${invoices.id}, ${invoices.number}, ${invoices.customerId}, ${invoices.issueDate}, ${invoices.orderNumber},
+           ${products.id} as product_id, ${products.code}, ${products.mask}, ${products.description},
+           ${invoiceItems.quantity}, ${products.weightKg}, ${products.warrantyMonths}
+    from ${invoices}
+    inner join ${invoiceItems} on ${invoiceItems.invoiceId} = ${invoices.id}
+    inner join ${products} on ${products.id} = ${invoiceItems.productId}
+    where ${invoices.number} = ${p.number} and ${invoices.customerId} = ${p.customerId}
+    order by ${invoiceItems.id}`,
+);
+
+const requestsOfCustomerStatement = compile<{ customerId: number }>(
+  (p) => sql`
+    select ${requests.id}, ${requests.protocol}, ${requests.status}, ${requests.invoiceNumber}, ${requests.orderNumber},
+           ${requests.erpOrderNumber}, ${requests.erp}->>'kind' as erp_kind,
+           ${requests.financeReleasedAt} is not null as finance_released, ${requests.createdAt}
+    from ${requests}
+    where ${requests.customerId} = ${p.customerId}
+    order by ${requests.createdAt} desc
+    limit 50`,
+);

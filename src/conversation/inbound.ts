@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { type Database, type FinalStatement, finalStatement, rowsOf, type Tx, transaction } from '../db/client';
+import { type Database, type FinalStatement, finalStatement, type Tx, transaction } from '../db/client';
+import { type Bound, bind, compiledFamily, run, runBound } from '../db/compiled';
 import { conversations, endpoints, media, messages, outbox, requests } from '../db/schema';
 import { normalizePhone } from '../domain/phone';
 import { inspectImage, type MediaStore } from '../media';
@@ -325,7 +326,7 @@ export class ConversationEngine {
       choices: result.choices,
     };
     // The state is always saved, so there is always a statement.
-    return finalStatement(outboundStatement(outbound) as SQL, (rows) => ({
+    return finalStatement(outboundStatement(outbound) as Bound, (rows) => ({
       ...processed,
       outboxIds: outboxIdsOf(outbound, rows),
     }));
@@ -362,43 +363,26 @@ async function lockAndStore(
   attachments: { sha256: string; contentType: string; filename?: string }[],
   photos: StoredPhoto[],
 ): Promise<Locked> {
-  const mediaRows = photos.length
-    ? sql`, md as (
-          insert into ${media} (sha256, content_type, size_bytes, width, height, original_path, thumb_path)
-          values ${sql.join(
-            photos.map(
-              (p) =>
-                sql`(${p.sha256}, ${p.contentType}, ${p.size}, ${p.width}, ${p.height}, ${p.originalPath}, ${p.thumbPath})`,
-            ),
-            sql`, `,
-          )}
-          on conflict (sha256) do nothing
-        )`
-    : sql``;
-  const row = rowsOf(
-    await tx.execute(sql`
-        with e as (
-          insert into ${endpoints} (channel, address, display_name)
-          values (${msg.channel}, ${msg.address}, ${msg.displayName ?? null})
-          on conflict (channel, address) do update
-            set updated_at = now(), display_name = coalesce(excluded.display_name, ${endpoints}.display_name)
-          returning id, current_conversation_id, display_name
-        ), m as (
-          insert into ${messages} (conversation_id, channel, address, direction, external_id, text, attachments, processed_at)
-          select e.current_conversation_id, ${msg.channel}, ${msg.address}, 'in', ${msg.externalId}, ${text},
-                 ${JSON.stringify(attachments)}::jsonb, now()
-          from e
-          on conflict (channel, address, external_id) do nothing
-          returning id
-        ), c as (
-          select id, state, channel_data from ${conversations}
-          where id = (select current_conversation_id from e)
-          for update
-        )${mediaRows}
-        select e.id as endpoint_id, e.current_conversation_id, e.display_name, (select id from m) as inbound_id,
-               c.id as conversation_id, c.state, c.channel_data
-        from e left join c on true`),
-  )[0];
+  const values: Record<string, unknown> = {
+    channel: msg.channel,
+    address: msg.address,
+    displayName: msg.displayName ?? null,
+    externalId: msg.externalId,
+    text,
+    attachments: JSON.stringify(attachments),
+  };
+  photos.forEach((ph, i) => {
+    Object.assign(values, {
+      [`sha${i}`]: ph.sha256,
+      [`type${i}`]: ph.contentType,
+      [`size${i}`]: ph.size,
+      [`width${i}`]: ph.width,
+      [`height${i}`]: ph.height,
+      [`original${i}`]: ph.originalPath,
+      [`thumb${i}`]: ph.thumbPath,
+    });
+  });
+  const row = (await run(tx, lockStatement(photos.length), values))[0];
   if (!row) throw new Error('endpoint upsert returned nothing');
   const inbound = row.inbound_id;
   return {
@@ -412,6 +396,46 @@ async function lockAndStore(
         : undefined,
   };
 }
+
+/** The statement of {@link lockAndStore}, per number of new photos. */
+const lockStatement = compiledFamily<number, Record<string, unknown>>((photoCount, p) => {
+  const mediaRows = photoCount
+    ? sql`, md as (
+          insert into ${media} (sha256, content_type, size_bytes, width, height, original_path, thumb_path)
+          values ${sql.join(
+            Array.from(
+              { length: photoCount },
+              (_, i) =>
+                sql`(${p[`sha${i}`]}, ${p[`type${i}`]}, ${p[`size${i}`]}, ${p[`width${i}`]}, ${p[`height${i}`]}, ${p[`original${i}`]}, ${p[`thumb${i}`]})`,
+            ),
+            sql`, `,
+          )}
+          on conflict (sha256) do nothing
+        )`
+    : sql``;
+  return sql`
+        with e as (
+          insert into ${endpoints} (channel, address, display_name)
+          values (${p.channel}, ${p.address}, ${p.displayName})
+          on conflict (channel, address) do update
+            set updated_at = now(), display_name = coalesce(excluded.display_name, ${endpoints}.display_name)
+          returning id, current_conversation_id, display_name
+        ), m as (
+          insert into ${messages} (conversation_id, channel, address, direction, external_id, text, attachments, processed_at)
+          select e.current_conversation_id, ${p.channel}, ${p.address}, 'in', ${p.externalId}, ${p.text},
+                 ${p.attachments}::jsonb, now()
+          from e
+          on conflict (channel, address, external_id) do nothing
+          returning id
+        ), c as (
+          select id, state, channel_data from ${conversations}
+          where id = (select current_conversation_id from e)
+          for update
+        )${mediaRows}
+        select e.id as endpoint_id, e.current_conversation_id, e.display_name, (select id from m) as inbound_id,
+               c.id as conversation_id, c.state, c.channel_data
+        from e left join c on true`;
+});
 
 interface Outbound {
   conversationId: string | null;
@@ -431,22 +455,46 @@ interface Outbound {
  */
 export async function writeOutbound(tx: Tx | Database, o: Outbound): Promise<number[]> {
   const statement = outboundStatement(o);
-  return statement ? outboxIdsOf(o, rowsOf(await tx.execute(statement))) : [];
+  return statement ? outboxIdsOf(o, await runBound(tx, statement)) : [];
 }
 
 /** The statement of {@link writeOutbound}, or nothing to do. */
-function outboundStatement(o: Outbound): SQL | undefined {
+function outboundStatement(o: Outbound): Bound | undefined {
+  const saveState = Boolean(o.state && o.conversationId);
+  if (!saveState && o.replies.length === 0) return undefined;
+  const values: Record<string, unknown> = {
+    conversationId: o.conversationId,
+    channel: o.channel,
+    address: o.address,
+    replyToId: o.replyToId ?? null,
+    author: o.author,
+    state: o.state ? JSON.stringify(o.state.value) : null,
+    customerId: o.state?.customerId ?? null,
+  };
+  o.replies.forEach((r, i) => {
+    values[`text${i}`] = r.text;
+    values[`options${i}`] = r.options?.length ? JSON.stringify(r.options) : null;
+    values[`meta${i}`] = r.askContact ? JSON.stringify({ askContact: true }) : null;
+  });
+  return bind(outboundStatements(`${o.replies.length} ${saveState} ${o.channel === 'web'}`), values);
+}
+
+/** The statements of {@link outboundStatement}, per shape: "<replies> <save state> <web>". */
+const outboundStatements = compiledFamily<string, Record<string, unknown>>((shape, p) => {
+  const [count, saveStateFlag, webFlag] = shape.split(' ');
+  const replies = Number(count);
+  const web = webFlag === 'true';
   const saveState =
-    o.state && o.conversationId
-      ? sql`update ${conversations} set state = ${JSON.stringify(o.state.value)}::jsonb,
-              customer_id = ${o.state.customerId}, updated_at = now() where id = ${o.conversationId}`
+    saveStateFlag === 'true'
+      ? sql`update ${conversations} set state = ${p.state}::jsonb,
+              customer_id = ${p.customerId}::int, updated_at = now() where id = ${p.conversationId}`
       : undefined;
-  if (o.replies.length === 0) return saveState;
-  const web = o.channel === 'web';
-  const rows = o.replies.map(
-    (r) =>
-      sql`(${o.conversationId}, ${o.channel}, ${o.address}, 'out', ${r.text}, ${r.options?.length ? JSON.stringify(r.options) : null}::jsonb,
-           ${o.replyToId ?? null}::bigint, ${o.author}, now(), ${r.askContact ? JSON.stringify({ askContact: true }) : null}::jsonb)`,
+  if (replies === 0) return saveState ?? sql`select 1 where false`;
+  const rows = Array.from(
+    { length: replies },
+    (_, i) =>
+      sql`(${p.conversationId}, ${p.channel}, ${p.address}, 'out', ${p[`text${i}`]}, ${p[`options${i}`]}::jsonb,
+           ${p.replyToId}::bigint, ${p.author}, now(), ${p[`meta${i}`]}::jsonb)`,
   );
   return sql`
     with ${saveState ? sql`s as (${saveState}), ` : sql``} m as (
@@ -455,9 +503,9 @@ function outboundStatement(o: Outbound): SQL | undefined {
       returning id
     )
     insert into ${outbox} (message_id, channel, address, status, sent_at)
-    select id, ${o.channel}, ${o.address}, ${web ? 'sent' : 'pending'}, ${web ? sql`now()` : sql`null`} from m order by id
+    select id, ${p.channel}, ${p.address}, ${web ? 'sent' : 'pending'}, ${web ? sql`now()` : sql`null`} from m order by id
     returning id`;
-}
+});
 
 /** Outbox ids still to send on the channel (the web chat's rows are delivered by being stored). */
 function outboxIdsOf(o: Outbound, rows: Record<string, unknown>[]): number[] {

@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { type ExtractTablesWithRelations, is, SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { runBound } from './compiled';
 import { type FinalStatement, isFinalStatement, pipelinedTransaction } from './pipelined-transaction';
 import * as schema from './schema';
 
@@ -42,7 +43,8 @@ export async function transaction<T>(db: Database, fn: (tx: Tx) => Promise<T | F
   return (await db.transaction(async (tx) => {
     const out = await fn(tx as Tx);
     if (!isFinalStatement(out) || pipelined.has(db)) return out;
-    return out.finish(rowsOf(await tx.execute(out.statement)));
+    const st = out.statement;
+    return out.finish(is(st, SQL) ? rowsOf(await tx.execute(st)) : await runBound(tx, st));
   })) as T;
 }
 

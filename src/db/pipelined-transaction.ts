@@ -1,6 +1,7 @@
-import type { SQL } from 'drizzle-orm';
+import { is, SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
+import type { Bound } from './compiled';
 
 /**
  * Transactions on PostgreSQL in fewer round trips (docs/decisions.md §20).
@@ -26,7 +27,8 @@ const FINAL = Symbol('final statement');
 /** A transaction's last statement and how to turn its rows into the transaction's result. */
 export interface FinalStatement<T> {
   readonly [FINAL]: true;
-  readonly statement: SQL;
+  /** A drizzle template, or a compiled statement with its values (src/db/compiled.ts). */
+  readonly statement: SQL | Bound;
   readonly finish: (rows: Record<string, unknown>[]) => T;
 }
 
@@ -34,7 +36,10 @@ export interface FinalStatement<T> {
  * Return this from a {@link transaction} callback to run `statement` last: on PostgreSQL it travels with the
  * COMMIT (one round trip less per transaction); on PGlite it simply runs before the commit.
  */
-export function finalStatement<T>(statement: SQL, finish: (rows: Record<string, unknown>[]) => T): FinalStatement<T> {
+export function finalStatement<T>(
+  statement: SQL | Bound,
+  finish: (rows: Record<string, unknown>[]) => T,
+): FinalStatement<T> {
   return { [FINAL]: true, statement, finish };
 }
 
@@ -103,7 +108,9 @@ export async function pipelinedTransaction(
     await begin;
     let final: Promise<unknown> = Promise.resolve([]);
     if (isFinalStatement(out)) {
-      const q = dialect.sqlToQuery(out.statement);
+      const q = is(out.statement, SQL)
+        ? dialect.sqlToQuery(out.statement)
+        : { sql: out.statement.text, params: out.statement.params };
       final = reserved
         .unsafe(q.sql, q.params as postgres.ParameterOrJSON<never>[], { prepare: prepare(q.params) })
         .execute();

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import inspector from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,6 +71,29 @@ function cnpjFor(n: number): string {
   const d1 = dv(base);
   const d2 = dv(base + d1);
   return formatCnpj(`${base}${d1}${d2}`);
+}
+
+/**
+ * With BENCH_PROFILE=<dir>, a CPU profile of the server's thread over one phase (`<dir>/<name>.cpuprofile`, open
+ * it in Chrome's DevTools): `--cpu-prof` would mix in the import and the raw-rate loops.
+ */
+async function startProfile(name: string): Promise<() => Promise<void>> {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return async () => {};
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: object };
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  };
 }
 
 function pct(sorted: number[], p: number): number {
@@ -226,7 +250,9 @@ export async function runPipelineBench(
     // Phase 2, paced: the same conversations at 30% of the raw insert rate (open loop, ~8 s).
     const rate = 0.3 * raw;
     const elu0 = performance.eventLoopUtilization();
+    const stopProfile = await startProfile(`${label}-paced`);
     const pacedRun = await drive('paced', { rate, total: Math.max(n, Math.round(rate * 8)), startK: perConv });
+    await stopProfile();
     const paced = pacedRun.latencies;
     const pacedSeconds = pacedRun.seconds;
     const pacedElu = performance.eventLoopUtilization(elu0).utilization;

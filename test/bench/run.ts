@@ -22,7 +22,8 @@
  * steadier number for comparing changes. The client shares the CPU with the server.
  *
  * Env: DATABASE_URL (adds PostgreSQL), BENCH_MESSAGES (10,000), BENCH_CONVERSATIONS (50),
- * BENCH_ONLY (comma list of `pglite`, `postgres`, `import`, `pipeline`, `understanding`, `planner` to run a subset while profiling).
+ * BENCH_ONLY (comma list of `pglite`, `postgres`, `import`, `pipeline`, `understanding`, `planner` to run a subset while profiling),
+ * BENCH_PROFILE (a directory: CPU profile of the server thread during phase 2).
  */
 import fs from 'node:fs';
 import os from 'node:os';
