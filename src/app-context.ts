@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Logger } from 'pino';
 import { createChannels } from './channels/create-channels';
 import { parseFromAddress } from './channels/email/create-email-adapter';
@@ -6,27 +5,25 @@ import { createNotifyMailer } from './channels/email/notify-mail';
 import { smtpFromConfig } from './channels/email/smtp-sender';
 import type { ChannelAdapter, ChannelStatus } from './channels/types';
 import type { Config } from './config';
-import { ConversationEngine } from './conversation/inbound';
-import { LlmAssist } from './conversation/llm-assist';
+import { createEngine } from './conversation/create-engine';
+import { type MessageHandler, startEngineThreads } from './conversation/engine-threads';
+import type { LlmAssist } from './conversation/llm-assist';
 import { type DbHandle, openDatabase } from './db/client';
 import { dbKeyValueStore } from './db/kv-store';
-import { dbLlmLedger } from './db/llm-calls-repo';
-import { localDate } from './domain/calendar';
 import { createQueue } from './jobs/create-queue';
 import { DEFAULT_DELIVERY, type DeliveryOptions, OutboxDelivery } from './jobs/deliver-outbox';
 import type { Queue } from './jobs/queue';
 import { SlaAlertScheduler } from './jobs/sla-alerts';
-import { MediaStore } from './media';
+import type { MediaStore } from './media';
 import { runSlaCheck } from './services/sla-alerts';
-import { createLlmAssistant } from './understanding/llm';
-import { understandRules } from './understanding/rules';
 
 /** Everything the server shares, built from the configuration (composition root). */
 export interface AppContext {
   cfg: Config;
   handle: DbHandle;
   store: MediaStore;
-  engine: ConversationEngine;
+  /** The conversation engine: this thread's, or its threads' (ENGINE_THREADS). */
+  engine: MessageHandler;
   /** The model's help when OPENAI_API_KEY or OPENAI_BASE_URL is set; undefined = rules only. */
   llm?: LlmAssist;
   queue: Queue;
@@ -53,31 +50,12 @@ export interface ContextOptions {
 
 export async function createContext(cfg: Config, log: Logger, opts: ContextOptions = {}): Promise<AppContext> {
   const handle = opts.handle ?? (await openDatabase(cfg));
-  const store = new MediaStore(path.join(cfg.DATA_DIR, 'media'));
-  const today = () => cfg.TODAY ?? localDate(new Date());
   const maxAttachmentBytes = Math.round(cfg.MAX_ATTACHMENT_MB * 1024 * 1024);
   let delivery: OutboxDelivery | undefined;
-  const maxTextChars = 4000;
-  const assistant = createLlmAssistant(cfg, dbLlmLedger(handle.db), log);
-  const llm = assistant ? new LlmAssist(handle.db, assistant, { maxTextChars }, log) : undefined;
-  if (llm)
-    log.info({ model: assistant?.model, baseURL: cfg.OPENAI_BASE_URL ?? 'api.openai.com' }, 'llm understanding on');
-  const engine = new ConversationEngine(
-    handle.db,
-    store,
-    understandRules,
-    {
-      today,
-      defaultWarrantyMonths: cfg.DEFAULT_WARRANTY_MONTHS,
-      assistanceDeadlineDays: cfg.ASSISTANCE_DEADLINE_DAYS,
-      maxAttachmentBytes,
-      maxImagePixels: Math.round(cfg.MAX_IMAGE_MEGAPIXELS * 1_000_000),
-      maxTextChars,
-    },
-    log,
-    (ids) => void delivery?.enqueue(ids),
-    llm,
-  );
+  const onOutbox = (ids: number[]) => void delivery?.enqueue(ids);
+  const { engine: own, store, llm, today } = createEngine(cfg, handle.db, log, onOutbox);
+  const threads = await startEngineThreads(cfg, handle, log, onOutbox);
+  const engine: MessageHandler = threads ?? own;
   const queue = createQueue({ redisUrl: cfg.REDIS_URL, prefix: opts.queuePrefix ?? cfg.QUEUE_PREFIX, logger: log });
   const kv = dbKeyValueStore(handle.db);
   const list = opts.channels ?? createChannels(cfg, { log, state: kv, maxAttachmentBytes });
@@ -158,6 +136,7 @@ export async function createContext(cfg: Config, log: Logger, opts: ContextOptio
       d.stop();
       sla.stop();
       await llm?.idle();
+      await threads?.close();
       await queue.close().catch((err) => log.error({ err }, 'queue close failed'));
       await handle.close().catch((err) => log.error({ err }, 'db close failed'));
     },

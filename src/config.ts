@@ -138,6 +138,8 @@ const envSchema = z.object({
   /** Hour of the day (America/Sao_Paulo, 0–23) from which the daily SLA check runs. */
   SLA_ALERT_HOUR: int(7, 0, 23),
   MAX_ATTACHMENT_MB: num(10, 0.1),
+  /** Conversation engine threads (PostgreSQL only; 0 = the main thread runs messages). docs/decisions.md §23. */
+  ENGINE_THREADS: int(0, 0, 16),
   MAX_IMAGE_MEGAPIXELS: num(50, 0.1),
   /** Fixed "today" (YYYY-MM-DD) for demos and evaluations; normally unset. */
   TODAY: optionalString.pipe(

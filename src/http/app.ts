@@ -10,7 +10,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { ConversationEngine } from '../conversation/inbound';
+import type { MessageHandler } from '../conversation/engine-threads';
 import type { Database } from '../db/client';
 import { invoiceView } from '../db/invoices-repo';
 import { listRequestIds, requestIdByProtocol, requestsJson } from '../db/requests-repo';
@@ -27,7 +27,7 @@ import { registerKpiApi } from './kpi-routes';
 
 export interface AppDeps {
   db: Database;
-  engine: ConversationEngine;
+  engine: MessageHandler;
   store: MediaStore;
   log: Logger;
   today: () => string;

@@ -8,6 +8,8 @@ import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import postgres from 'postgres';
 import sharp from 'sharp';
+import { parseConfig } from '../../src/config';
+import { EngineThreads } from '../../src/conversation/engine-threads';
 import { ConversationEngine } from '../../src/conversation/inbound';
 import type { DbHandle } from '../../src/db/client';
 import { formatCnpj } from '../../src/domain/cnpj';
@@ -19,6 +21,8 @@ import { testEngineOptions } from '../support/app';
 
 export interface PipelineBenchResult {
   label: string;
+  /** Engine threads (ENGINE_THREADS) serving the messages; 0 = the server's main thread. */
+  engineThreads: number;
   conversations: number;
   messages: number;
   seconds: number;
@@ -174,7 +178,7 @@ function cpuDelta(before: Map<number, number>, after: Map<number, number>): numb
 export async function runPipelineBench(
   h: DbHandle,
   label: string,
-  opts: { conversations: number; messages: number },
+  opts: { conversations: number; messages: number; engineThreads: number },
 ): Promise<PipelineBenchResult> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'posvenda-bench-'));
   try {
@@ -198,7 +202,19 @@ export async function runPipelineBench(
     const log = pino({ level: 'silent' });
     const store = new MediaStore(path.join(tmp, 'media'));
     const today = () => '2026-11-29';
-    const engine = new ConversationEngine(h.db, store, understandRules, testEngineOptions(today), log);
+    const own = new ConversationEngine(h.db, store, understandRules, testEngineOptions(today), log);
+    // Engine threads as the server runs them with ENGINE_THREADS (PostgreSQL only), same limits and today.
+    const url = (h as { url?: string }).url;
+    const threads =
+      opts.engineThreads > 0 && h.kind === 'postgres' && url
+        ? await EngineThreads.start(
+            parseConfig({ DATABASE_URL: url, DATA_DIR: tmp, TODAY: today(), LOG_LEVEL: 'silent' }),
+            opts.engineThreads,
+            log,
+            () => {},
+          )
+        : undefined;
+    const engine = threads ?? own;
     const app = buildApp({
       db: h.db,
       engine,
@@ -264,12 +280,14 @@ export async function runPipelineBench(
 
     const created = await h.db.execute(sql`select count(*)::int as c from requests`);
     await app.close();
+    await threads?.close();
     latencies.sort((a, b) => a - b);
     paced.sort((a, b) => a - b);
     const mps = latencies.length / seconds;
     const rows = Array.isArray(created) ? created : (created as { rows: { c: number }[] }).rows;
     return {
       label,
+      engineThreads: threads?.size ?? 0,
       conversations: n,
       messages: latencies.length,
       seconds: Number(seconds.toFixed(2)),

@@ -38,6 +38,8 @@ import { runUnderstandingBench } from './understanding-bench';
 const pgUrl = process.env.DATABASE_URL;
 const messages = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const conversations = Number(process.env.BENCH_CONVERSATIONS ?? 50);
+/** Engine threads on PostgreSQL (the server's ENGINE_THREADS); PGlite always runs on the main thread. */
+const engineThreads = Number(process.env.BENCH_ENGINE_THREADS ?? 0);
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 /** Whether a database kind or a bench is selected (everything when BENCH_ONLY is unset; a group with nothing named runs whole). */
 const selected = (name: string, group: string[]) => !only || !group.some((g) => only.has(g)) || only.has(name);
@@ -89,7 +91,7 @@ async function main() {
     if (!selected('pipeline', BENCHES)) continue;
     const h2 = await open();
     try {
-      const r = await runPipelineBench(h2, label, { conversations, messages });
+      const r = await runPipelineBench(h2, label, { conversations, messages, engineThreads });
       console.log(JSON.stringify({ bench: 'pipeline', ...r }));
       results.push({ bench: 'pipeline', ...r });
     } finally {
