@@ -13,7 +13,7 @@ async function main() {
   const log = createLogger(cfg.LOG_LEVEL).child({ thread: index });
   if (!cfg.DATABASE_URL) throw new Error('engine threads need DATABASE_URL');
   // The main thread migrated the database already.
-  const handle = await openPostgres(cfg.DATABASE_URL, { max: 4 });
+  const handle = await openPostgres(cfg.DATABASE_URL);
   const send = (m: FromWorker) => port.postMessage(m);
   const { engine, llm } = createEngine(cfg, handle.db, log, (ids) => send({ type: 'outbox', ids }));
   const inFlight = new Set<Promise<unknown>>();

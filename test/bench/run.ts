@@ -23,7 +23,8 @@
  *
  * Env: DATABASE_URL (adds PostgreSQL), BENCH_MESSAGES (10,000), BENCH_CONVERSATIONS (50),
  * BENCH_ONLY (comma list of `pglite`, `postgres`, `import`, `pipeline`, `understanding`, `planner` to run a subset while profiling),
- * BENCH_PROFILE (a directory: CPU profile of the server thread during phase 2).
+ * BENCH_PROFILE (a directory: CPU profile of the server thread during phase 2), BENCH_ENGINE_THREADS (comma list,
+ * default `0,2`: the PostgreSQL pipeline once per entry, with that many engine threads as ENGINE_THREADS).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -38,8 +39,11 @@ import { runUnderstandingBench } from './understanding-bench';
 const pgUrl = process.env.DATABASE_URL;
 const messages = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const conversations = Number(process.env.BENCH_CONVERSATIONS ?? 50);
-/** Engine threads on PostgreSQL (the server's ENGINE_THREADS); PGlite always runs on the main thread. */
-const engineThreads = Number(process.env.BENCH_ENGINE_THREADS ?? 0);
+/**
+ * The pipeline on PostgreSQL runs once per entry: engine threads as the server's ENGINE_THREADS (0 = the main
+ * thread, the default server). PGlite always runs on the main thread.
+ */
+const engineThreads = (process.env.BENCH_ENGINE_THREADS ?? '0,2').split(',').map((s) => Number(s.trim()));
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 /** Whether a database kind or a bench is selected (everything when BENCH_ONLY is unset; a group with nothing named runs whole). */
 const selected = (name: string, group: string[]) => !only || !group.some((g) => only.has(g)) || only.has(name);
@@ -89,13 +93,15 @@ async function main() {
       }
     }
     if (!selected('pipeline', BENCHES)) continue;
-    const h2 = await open();
-    try {
-      const r = await runPipelineBench(h2, label, { conversations, messages, engineThreads });
-      console.log(JSON.stringify({ bench: 'pipeline', ...r }));
-      results.push({ bench: 'pipeline', ...r });
-    } finally {
-      await h2.close();
+    for (const threads of label === 'postgres' ? engineThreads : [0]) {
+      const h2 = await open();
+      try {
+        const r = await runPipelineBench(h2, label, { conversations, messages, engineThreads: threads });
+        console.log(JSON.stringify({ bench: 'pipeline', ...r }));
+        results.push({ bench: 'pipeline', ...r });
+      } finally {
+        await h2.close();
+      }
     }
   }
   console.table(results);

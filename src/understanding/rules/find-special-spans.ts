@@ -77,11 +77,15 @@ const SPAN_RULES: SpanRule[] = [
   { kind: 'times', re: /(?<![a-z\d.,])x\s?\d{1,3}(?![\d.,x])|(?<![\d.,])\d{1,3}\s?x(?![a-z\d])/g, normalise: digits },
 ];
 
+const WITHOUT_DIGITS = SPAN_RULES.filter((r) => r.kind === 'url' || r.kind === 'email');
+
 /** Finds phones, CNPJs, dates, measures… in folded text; spans never overlap. */
 export function findSpecialSpans(folded: string): SpecialSpan[] {
   const spans: SpecialSpan[] = [];
+  // Every rule but URLs and e-mails needs a digit: most chat messages have none.
+  const rules = /\d/.test(folded) ? SPAN_RULES : WITHOUT_DIGITS;
   const overlaps = (s: number, e: number) => spans.some((sp) => s < sp.end && e > sp.start);
-  for (const rule of SPAN_RULES) {
+  for (const rule of rules) {
     rule.re.lastIndex = 0;
     for (const m of folded.matchAll(rule.re)) {
       const text = m[0].trimEnd();
