@@ -82,6 +82,24 @@ export async function step(
   return { state: turn.s, replies: turn.replies(), ...(turn.choices ? { choices: turn.choices } : {}) };
 }
 
+/** What the understanding is told of the conversation: the slot asked, the options shown, the invoice's items. */
+export function understandingContext(s: ConvState): UnderstandingContext {
+  return {
+    expecting: s.expecting as ExpectedSlot | undefined,
+    options: s.options,
+    invoiceItems: invoiceItemsHint(s),
+  };
+}
+
+function invoiceItemsHint(s: ConvState) {
+  return s.draft?.invoiceItems?.map((i) => ({
+    code: i.code,
+    description: i.description,
+    mask: i.mask,
+    quantity: i.quantity,
+  }));
+}
+
 class Turn {
   /** Lines said before the question of this turn (notices, confirmations). */
   private notes: string[] = [];
@@ -133,11 +151,7 @@ class Turn {
   }
 
   private ctx(): UnderstandingContext {
-    return {
-      expecting: this.s.expecting as ExpectedSlot | undefined,
-      options: this.s.options,
-      invoiceItems: this.invoiceItemsHint(),
-    };
+    return understandingContext(this.s);
   }
 
   /**
@@ -173,12 +187,7 @@ class Turn {
   }
 
   private invoiceItemsHint() {
-    return this.s.draft?.invoiceItems?.map((i) => ({
-      code: i.code,
-      description: i.description,
-      mask: i.mask,
-      quantity: i.quantity,
-    }));
+    return invoiceItemsHint(this.s);
   }
 
   async run() {
