@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { type Database, type FinalStatement, finalStatement, isPipelined, type Tx, transaction } from '../db/client';
+import { type Database, type FinalStatement, finalStatement, type Tx, transaction } from '../db/client';
 import { type Bound, bind, compiledFamily, run, runBound } from '../db/compiled';
 import { conversations, endpoints, media, messages, outbox, requests } from '../db/schema';
 import { normalizePhone } from '../domain/phone';
@@ -10,9 +10,8 @@ import { inspectImage, type MediaStore } from '../media';
 import { dbPort } from './db-port';
 import { KeyedMutex } from './keyed-mutex';
 import type { LlmAssist, Understood } from './llm-assist';
-import { predictLookups, prefetch } from './prefetch';
-import { type ConvState, readState } from './state';
-import { type Reply, type StepInput, step, type Understand, understandingContext } from './step';
+import { readState } from './state';
+import { type Reply, type StepInput, step, type Understand } from './step';
 
 export type ChannelName = 'web' | 'whatsapp' | 'telegram' | 'email';
 
@@ -118,13 +117,6 @@ export type OnOutbox = (ids: number[]) => void;
  */
 export class ConversationEngine {
   private readonly mutex = new KeyedMutex();
-  /**
-   * The state this engine last saved per address (most recent last, at most {@link RECENT_STATES}): what the next
-   * message's lookups are predicted from (src/conversation/prefetch.ts). Only on PostgreSQL, where lookups queued
-   * with the lock statement save a round trip; it may be stale (another process), which only wastes a guess.
-   */
-  private readonly recent = new Map<string, ConvState>();
-  private readonly prefetching: boolean;
 
   constructor(
     private readonly db: Database,
@@ -135,9 +127,7 @@ export class ConversationEngine {
     private readonly onOutbox: OnOutbox = () => {},
     /** The model's help (src/conversation/llm-assist.ts); absent = rules only, at no cost. */
     private readonly llm?: LlmAssist,
-  ) {
-    this.prefetching = isPipelined(db);
-  }
+  ) {}
 
   async handle(msg: Inbound): Promise<HandleResult> {
     const key = `${msg.channel}\u0000${msg.address}`;
@@ -146,24 +136,11 @@ export class ConversationEngine {
       const photos = await this.storePhotos(msg);
       // The model is slow (seconds): asked before the transaction, never inside it (docs/decisions.md).
       const pre = this.llm ? await this.llm.before(msg) : undefined;
-      let result: Processed;
-      try {
-        result = await transaction(this.db, (tx) => this.process(tx, key, msg, photos, pre?.extraction));
-      } catch (e) {
-        this.recent.delete(key);
-        throw e;
-      }
+      const result = await transaction(this.db, (tx) => this.process(tx, msg, photos, pre?.extraction));
       if (result.outboxIds.length) this.onOutbox(result.outboxIds);
       if (pre) await this.llm?.after(pre, result);
       return { conversationId: result.conversationId, replies: result.replies, duplicate: result.duplicate };
     });
-  }
-
-  private remember(key: string, state: ConvState): void {
-    if (!this.prefetching) return;
-    this.recent.delete(key);
-    this.recent.set(key, state);
-    if (this.recent.size > RECENT_STATES) this.recent.delete(this.recent.keys().next().value as string);
   }
 
   private async repliesTo(db: Database | Tx, inboundId: number): Promise<Reply[]> {
@@ -233,7 +210,6 @@ export class ConversationEngine {
 
   private async process(
     tx: Tx,
-    key: string,
     msg: Inbound,
     photos: Awaited<ReturnType<ConversationEngine['storePhotos']>>,
     model?: StepInput['model'],
@@ -244,26 +220,8 @@ export class ConversationEngine {
       contentType: p.contentType,
       filename: p.filename,
     }));
-    const analysed = text.slice(0, this.opts.maxTextChars);
-    const understand = memoized(this.understand);
-    const portContext = {
-      channel: msg.channel,
-      address: msg.address,
-      today: this.opts.today(),
-      defaultWarrantyMonths: this.opts.defaultWarrantyMonths,
-      assistanceDeadlineDays: this.opts.assistanceDeadlineDays,
-    };
-    // Lock the address, store the message (inbox), read the conversation: one statement. The lookups the flow
-    // will most likely make go right behind it, in the same write (src/conversation/prefetch.ts).
-    const lockedP = lockAndStore(tx, msg, text, attachments, photos.accepted);
-    const last = this.prefetching ? this.recent.get(key) : undefined;
-    const ahead = last
-      ? prefetch(
-          dbPort(tx, { ...portContext, conversationId: '' }),
-          predictLookups(last, understand(analysed, understandingContext(last))),
-        )
-      : undefined;
-    const locked = await lockedP;
+    // Lock the address, store the message (inbox), read the conversation: one statement.
+    const locked = await lockAndStore(tx, msg, text, attachments, photos.accepted);
     if (locked.inboundId === null) {
       // A redelivery: the first delivery (committed before we got the lock) answered it already.
       const prev = await inboxMessage(tx, msg);
@@ -323,9 +281,16 @@ export class ConversationEngine {
       await tx.update(conversations).set({ channelData: next }).where(eq(conversations.id, conversationId));
     }
 
-    const own = dbPort(tx, { ...portContext, conversationId });
-    const port = ahead ? ahead.serve(own) : own;
+    const port = dbPort(tx, {
+      channel: msg.channel,
+      address: msg.address,
+      conversationId,
+      today: this.opts.today(),
+      defaultWarrantyMonths: this.opts.defaultWarrantyMonths,
+      assistanceDeadlineDays: this.opts.assistanceDeadlineDays,
+    });
     const state = readState(rawState);
+    const analysed = text.slice(0, this.opts.maxTextChars);
     const result = await step(
       state,
       {
@@ -340,9 +305,8 @@ export class ConversationEngine {
         model,
       },
       port,
-      understand,
+      this.understand,
     );
-    this.remember(key, result.state);
 
     // State, replies and outbox rows in one statement, the transaction's last: on PostgreSQL it is sent with COMMIT.
     const outbound: Outbound = {
@@ -367,26 +331,6 @@ export class ConversationEngine {
       outboxIds: outboxIdsOf(outbound, rows),
     }));
   }
-}
-
-/** The most addresses whose last state an engine remembers (about 1–2 KB each). */
-const RECENT_STATES = 5_000;
-
-/**
- * `understand` that hands its answer once more to the next call with the same text and context: the prediction
- * (which only reads it) and then the flow read a message in the same context, and the rules run once.
- */
-function memoized(understand: Understand): Understand {
-  let kept: { text: string; ctx: string; signals: ReturnType<Understand> } | undefined;
-  return (text, ctx) => {
-    const key = JSON.stringify(ctx);
-    const hit = kept && kept.text === text && kept.ctx === key ? kept.signals : undefined;
-    kept = undefined;
-    if (hit) return hit;
-    const signals = understand(text, ctx);
-    kept = { text, ctx: key, signals };
-    return signals;
-  };
 }
 
 /** What {@link lockAndStore} found, holding the address's lock. */

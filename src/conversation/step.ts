@@ -82,24 +82,6 @@ export async function step(
   return { state: turn.s, replies: turn.replies(), ...(turn.choices ? { choices: turn.choices } : {}) };
 }
 
-/** What the understanding is told of the conversation: the slot asked, the options shown, the invoice's items. */
-export function understandingContext(s: ConvState): UnderstandingContext {
-  return {
-    expecting: s.expecting as ExpectedSlot | undefined,
-    options: s.options,
-    invoiceItems: invoiceItemsHint(s),
-  };
-}
-
-function invoiceItemsHint(s: ConvState) {
-  return s.draft?.invoiceItems?.map((i) => ({
-    code: i.code,
-    description: i.description,
-    mask: i.mask,
-    quantity: i.quantity,
-  }));
-}
-
 class Turn {
   /** Lines said before the question of this turn (notices, confirmations). */
   private notes: string[] = [];
@@ -151,7 +133,11 @@ class Turn {
   }
 
   private ctx(): UnderstandingContext {
-    return understandingContext(this.s);
+    return {
+      expecting: this.s.expecting as ExpectedSlot | undefined,
+      options: this.s.options,
+      invoiceItems: this.invoiceItemsHint(),
+    };
   }
 
   /**
@@ -187,7 +173,12 @@ class Turn {
   }
 
   private invoiceItemsHint() {
-    return invoiceItemsHint(this.s);
+    return this.s.draft?.invoiceItems?.map((i) => ({
+      code: i.code,
+      description: i.description,
+      mask: i.mask,
+      quantity: i.quantity,
+    }));
   }
 
   async run() {

@@ -52,11 +52,6 @@ export async function transaction<T>(db: Database, fn: (tx: Tx) => Promise<T | F
 /** Databases whose transactions run on {@link pipelinedTransaction} (it runs a final statement itself). */
 const pipelined = new WeakSet<Database>();
 
-/** Whether statements queued together on this database's transactions travel together (PostgreSQL). */
-export function isPipelined(db: Database): boolean {
-  return pipelined.has(db);
-}
-
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../drizzle');
 
 export class DataDirLockedError extends Error {
