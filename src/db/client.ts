@@ -8,7 +8,6 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { coalescingSocket } from './coalescing-socket';
 import { runBound } from './compiled';
 import { type FinalStatement, isFinalStatement, pipelinedTransaction } from './pipelined-transaction';
 import * as schema from './schema';
@@ -145,13 +144,7 @@ export function preparingClient(client: postgres.Sql): postgres.Sql {
 }
 
 export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<DbHandle> {
-  const client = postgres(url, {
-    max: opts.max ?? 10,
-    onnotice: () => {},
-    // One write per tick: the last statement and COMMIT leave together (src/db/coalescing-socket.ts). The
-    // option is documented by postgres.js but missing from its types.
-    ...({ socket: coalescingSocket } as object),
-  });
+  const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {} });
   const db = drizzlePostgres(preparingClient(client), { schema }) as unknown as Database;
   pipelined.add(db);
   return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
