@@ -30,6 +30,8 @@ const WORKER_FILE = path.join(__dirname, `engine-worker${path.extname(__filename
 interface Slot {
   worker: Worker;
   pending: Map<number, { resolve: (r: HandleResult) => void; reject: (e: Error) => void }>;
+  /** False once the thread exited (until its replacement is spawned). */
+  alive: boolean;
 }
 
 /**
@@ -40,7 +42,8 @@ interface Slot {
  * channels and jobs, and each message goes to one engine thread, always the same one for the same address (a
  * hash): the thread's per-address queue keeps arrival order, and the endpoint row lock still guards the
  * database across threads and processes. Each thread has its own connection pool. A thread that dies fails its
- * messages in flight (the channel's redelivery is deduplicated by the inbox) and is started again.
+ * messages in flight (the channel's redelivery is deduplicated by the inbox) and is started again (after 0.5 s,
+ * then backing off to 30 s while it cannot start); meanwhile its addresses' messages fail at once.
  */
 export class EngineThreads implements MessageHandler {
   private readonly slots: Slot[] = [];
@@ -66,7 +69,9 @@ export class EngineThreads implements MessageHandler {
 
   handle(msg: Inbound): Promise<HandleResult> {
     if (this.closing) return Promise.reject(new Error('the engine threads are stopping'));
-    const slot = this.slots[slotOf(`${msg.channel}\u0000${msg.address}`, this.slots.length)]!;
+    const index = slotOf(`${msg.channel}\u0000${msg.address}`, this.slots.length);
+    const slot = this.slots[index]!;
+    if (!slot.alive) return Promise.reject(new Error(`engine thread ${index} is starting again`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
@@ -81,6 +86,11 @@ export class EngineThreads implements MessageHandler {
         (slot) =>
           new Promise<void>((resolve) => {
             const timer = setTimeout(() => void slot.worker.terminate().then(() => resolve()), 10_000);
+            if (!slot.alive) {
+              clearTimeout(timer);
+              resolve();
+              return;
+            }
             slot.worker.once('exit', () => {
               clearTimeout(timer);
               resolve();
@@ -101,7 +111,7 @@ export class EngineThreads implements MessageHandler {
           workerData,
         })
       : new Worker(WORKER_FILE, { workerData });
-    const slot: Slot = { worker, pending: this.slots[index]?.pending ?? new Map() };
+    const slot: Slot = { worker, pending: new Map(), alive: true };
     this.slots[index] = slot;
     return new Promise((resolve, reject) => {
       let ready = false;
@@ -119,18 +129,32 @@ export class EngineThreads implements MessageHandler {
           this.onOutbox(m.ids);
         }
       });
-      worker.on('error', (err) => {
-        this.log.error({ err, thread: index }, 'engine thread failed');
-        if (!ready) reject(err);
-      });
+      worker.on('error', (err) => this.log.error({ err, thread: index }, 'engine thread failed'));
       worker.on('exit', (code) => {
+        slot.alive = false;
         for (const p of slot.pending.values()) p.reject(new Error(`engine thread ${index} stopped (exit ${code})`));
         slot.pending.clear();
-        if (this.closing || !ready || this.slots[index] !== slot) return;
-        this.log.error({ thread: index, code }, 'engine thread stopped: starting it again');
-        this.spawn(index).catch((err) => this.log.error({ err, thread: index }, 'engine thread did not start again'));
+        if (!ready) reject(new Error(`engine thread ${index} did not start (exit ${code})`));
+        else if (!this.closing) {
+          this.log.error({ thread: index, code }, 'engine thread stopped: starting it again');
+          this.respawn(index, 0);
+        }
       });
     });
+  }
+
+  private respawn(index: number, attempt: number): void {
+    const timer = setTimeout(
+      () => {
+        if (this.closing) return;
+        this.spawn(index).catch((err) => {
+          this.log.error({ err, thread: index, attempt }, 'engine thread did not start again');
+          this.respawn(index, attempt + 1);
+        });
+      },
+      Math.min(30_000, 500 * 2 ** attempt),
+    );
+    timer.unref();
   }
 }
 

@@ -96,6 +96,8 @@ maybe('conversation engine on worker threads (PostgreSQL)', () => {
     const slot = slotOf(`web\u0000${from}`, threads.size);
     const victim = (threads as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots[slot]!;
     await victim.worker.terminate();
+    // While it starts again, its addresses fail at once instead of waiting on a dead thread.
+    await expect(say(from, 'during-restart', 'oi')).rejects.toThrow(/starting again/);
     await waitFor(() => (threads as unknown as { slots: unknown[] }).slots[slot] !== victim);
     await waitFor(async () => {
       try {
