@@ -4,7 +4,7 @@ import { parseFromAddress } from './channels/email/create-email-adapter';
 import { createNotifyMailer } from './channels/email/notify-mail';
 import { smtpFromConfig } from './channels/email/smtp-sender';
 import type { ChannelAdapter, ChannelStatus } from './channels/types';
-import type { Config } from './config';
+import { type Config, photoLimits } from './config';
 import { createEngine } from './conversation/create-engine';
 import { type MessageHandler, startEngineThreads } from './conversation/engine-threads';
 import type { LlmAssist } from './conversation/llm-assist';
@@ -50,7 +50,7 @@ export interface ContextOptions {
 
 export async function createContext(cfg: Config, log: Logger, opts: ContextOptions = {}): Promise<AppContext> {
   const handle = opts.handle ?? (await openDatabase(cfg));
-  const maxAttachmentBytes = Math.round(cfg.MAX_ATTACHMENT_MB * 1024 * 1024);
+  const { maxAttachmentBytes } = photoLimits(cfg);
   let delivery: OutboxDelivery | undefined;
   const onOutbox = (ids: number[]) => void delivery?.enqueue(ids);
   const { engine: own, store, llm, today } = createEngine(cfg, handle.db, log, onOutbox);

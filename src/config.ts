@@ -177,3 +177,14 @@ export function config(): Config {
   cached ??= parseConfig();
   return cached;
 }
+
+/** The photo limits in the units the code checks: bytes (MAX_ATTACHMENT_MB) and pixels (MAX_IMAGE_MEGAPIXELS). */
+export function photoLimits(cfg: Pick<Config, 'MAX_ATTACHMENT_MB' | 'MAX_IMAGE_MEGAPIXELS'>): {
+  maxAttachmentBytes: number;
+  maxImagePixels: number;
+} {
+  return {
+    maxAttachmentBytes: Math.round(cfg.MAX_ATTACHMENT_MB * 1024 * 1024),
+    maxImagePixels: Math.round(cfg.MAX_IMAGE_MEGAPIXELS * 1_000_000),
+  };
+}

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { createContext } from './app-context';
 import { runCliOnServer } from './cli/commands';
 import { cliSocketPath, serveCliSocket } from './cli/server-socket';
-import { ConfigError, config } from './config';
+import { ConfigError, config, photoLimits } from './config';
 import { buildApp } from './http/app';
 import { mountChannelRoutes } from './http/channel-routes';
 import { loadLayout } from './integrations/erp/focco-export';
@@ -29,7 +29,7 @@ async function main() {
     log,
     today: ctx.today,
     defaultWarrantyMonths: cfg.DEFAULT_WARRANTY_MONTHS,
-    maxAttachmentBytes: Math.round(cfg.MAX_ATTACHMENT_MB * 1024 * 1024),
+    maxAttachmentBytes: photoLimits(cfg).maxAttachmentBytes,
     trustProxy: cfg.TRUST_PROXY,
     assistanceDeadlineDays: cfg.ASSISTANCE_DEADLINE_DAYS,
     productionDeadlineDays: cfg.PRODUCTION_DEADLINE_DAYS,
@@ -47,8 +47,7 @@ async function main() {
       assistanceDeadlineDays: cfg.ASSISTANCE_DEADLINE_DAYS,
       productionDeadlineDays: cfg.PRODUCTION_DEADLINE_DAYS,
       defaultWarrantyMonths: cfg.DEFAULT_WARRANTY_MONTHS,
-      maxAttachmentBytes: Math.round(cfg.MAX_ATTACHMENT_MB * 1024 * 1024),
-      maxImagePixels: Math.round(cfg.MAX_IMAGE_MEGAPIXELS * 1_000_000),
+      ...photoLimits(cfg),
       secureCookies: cfg.PUBLIC_URL?.startsWith('https://') ?? false,
       erp: { layout: loadLayout(cfg.FOCCO_LAYOUT_FILE), companyUf: cfg.COMPANY_UF },
       dailyCapKg: cfg.DAILY_WEIGHT_CAP_KG,

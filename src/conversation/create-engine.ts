@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from '../config';
+import { type Config, photoLimits } from '../config';
 import type { Database } from '../db/client';
 import { dbLlmLedger } from '../db/llm-calls-repo';
 import { localDate } from '../domain/calendar';
@@ -37,8 +37,7 @@ export function createEngine(
       today,
       defaultWarrantyMonths: cfg.DEFAULT_WARRANTY_MONTHS,
       assistanceDeadlineDays: cfg.ASSISTANCE_DEADLINE_DAYS,
-      maxAttachmentBytes: Math.round(cfg.MAX_ATTACHMENT_MB * 1024 * 1024),
-      maxImagePixels: Math.round(cfg.MAX_IMAGE_MEGAPIXELS * 1_000_000),
+      ...photoLimits(cfg),
       maxTextChars: MAX_TEXT_CHARS,
     },
     log,

@@ -17,8 +17,7 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'done'; id: number; result: HandleResult }
   | { type: 'failed'; id: number; error: { name: string; message: string } }
-  | { type: 'outbox'; ids: number[] }
-  | { type: 'closed' };
+  | { type: 'outbox'; ids: number[] };
 
 export interface EngineWorkerData {
   cfg: Config;

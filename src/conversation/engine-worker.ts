@@ -24,8 +24,7 @@ async function main() {
         await Promise.allSettled([...inFlight]);
         await llm?.idle();
         await handle.close();
-        send({ type: 'closed' });
-        port.close();
+        port.close(); // the thread ends; the main thread waits for its exit
       })();
       return;
     }

@@ -98,8 +98,3 @@ export function run<P extends Record<string, unknown>>(
 ): Promise<Record<string, unknown>[]> {
   return runBound(ex, bind(st, values));
 }
-
-/** A `bigint` column as the driver returned it (text on PostgreSQL and here on PGlite) as a number. */
-export function num(v: unknown): number {
-  return typeof v === 'number' ? v : Number(v);
-}
