@@ -181,6 +181,7 @@ export async function runPipelineBench(
   opts: { conversations: number; messages: number; engineThreads: number },
 ): Promise<PipelineBenchResult> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'posvenda-bench-'));
+  let client: Worker | undefined;
   try {
     const n = opts.conversations;
     const products = 'codigo;descricao;mascara;peso_kg;garantia_meses\n710001;PORTA GIRO 400X700;NOGAL 18MM;4,5;36\n';
@@ -232,17 +233,39 @@ export async function runPipelineBench(
       .jpeg()
       .toBuffer();
 
+    // One client thread for all phases (see pipeline-client.mjs), answering one message per phase.
+    const worker = new Worker(path.join(__dirname, 'pipeline-client.mjs'), {
+      workerData: { base, conversations: n, photo: photo.toString('base64') },
+    });
+    client = worker;
+    type Run = { latencies: number[]; seconds: number; trace: [number, number, number][] };
     const drive = (
       mode: 'closed' | 'paced',
       extra: { perConv?: number; rate?: number; total?: number; startK: number },
     ) =>
-      new Promise<{ latencies: number[]; seconds: number }>((resolve, reject) => {
-        const w = new Worker(path.join(__dirname, 'pipeline-client.mjs'), {
-          workerData: { base, conversations: n, mode, photo: photo.toString('base64'), ...extra },
+      new Promise<Run>((resolve, reject) => {
+        const onError = (err: Error) => reject(err);
+        worker.once('error', onError);
+        worker.once('message', (m: ({ ok: true } & Run) | { ok: false; error: string }) => {
+          worker.off('error', onError);
+          if (m.ok) resolve(m);
+          else reject(new Error(`bench client: ${m.error}`));
         });
-        w.once('message', resolve);
-        w.once('error', reject);
+        worker.postMessage({ mode, ...extra });
       });
+    /** BENCH_TRACE=prefix: one JSON file per phase, [ms since the phase started, script step, latency ms] per message. */
+    const trace = (phase: string, run: Run) => {
+      if (process.env.BENCH_TRACE)
+        fs.writeFileSync(
+          `${process.env.BENCH_TRACE}-${label}-${threads?.size ?? 0}-${phase}.json`,
+          JSON.stringify(run.trace),
+        );
+    };
+
+    // Warm-up, not measured: one cycle per conversation, so phase 1 starts with compiled code and open connections,
+    // as a server that has been running does.
+    const warm = 4;
+    await drive('closed', { perConv: warm, startK: 0 });
 
     // Phase 1, saturation: every conversation sends its next message as soon as it has the reply.
     const perConv = Math.ceil(opts.messages / n);
@@ -250,7 +273,8 @@ export async function runPipelineBench(
     const heapStart = process.memoryUsage().heapUsed;
     const pgCpuStart = await pgBackendCpu(h);
     const cpuStart = process.cpuUsage();
-    const closed = await drive('closed', { perConv, startK: 0 });
+    const closed = await drive('closed', { perConv, startK: warm });
+    trace('closed', closed);
     const cpu = process.cpuUsage(cpuStart);
     const pgCpu = cpuDelta(pgCpuStart, await pgBackendCpu(h));
     const latencies = closed.latencies;
@@ -267,18 +291,22 @@ export async function runPipelineBench(
     const rate = 0.3 * raw;
     const elu0 = performance.eventLoopUtilization();
     const stopProfile = await startProfile(`${label}-paced`);
-    const pacedRun = await drive('paced', { rate, total: Math.max(n, Math.round(rate * 8)), startK: perConv });
+    const pacedRun = await drive('paced', { rate, total: Math.max(n, Math.round(rate * 8)), startK: warm + perConv });
+    trace('paced', pacedRun);
     await stopProfile();
     const paced = pacedRun.latencies;
     const pacedSeconds = pacedRun.seconds;
     const pacedElu = performance.eventLoopUtilization(elu0).utilization;
 
     // Phase 3: one message a second per conversation for ~10 s.
-    const startK3 = perConv + Math.ceil(pacedRun.latencies.length / n) + 1;
-    const oneASecond = (await drive('paced', { rate: n, total: n * 10, startK: startK3 })).latencies;
+    const startK3 = warm + perConv + Math.ceil(pacedRun.latencies.length / n) + 1;
+    const oneRun = await drive('paced', { rate: n, total: n * 10, startK: startK3 });
+    trace('one-a-second', oneRun);
+    const oneASecond = oneRun.latencies;
     oneASecond.sort((a, b) => a - b);
 
     const created = await h.db.execute(sql`select count(*)::int as c from requests`);
+    await worker.terminate();
     await app.close();
     await threads?.close();
     latencies.sort((a, b) => a - b);
@@ -313,6 +341,7 @@ export async function runPipelineBench(
       requestsCreated: Number((rows[0] as { c: number }).c),
     };
   } finally {
+    await client?.terminate();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }

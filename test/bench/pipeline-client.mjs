@@ -1,13 +1,20 @@
 // Bench client in its own thread (real customers are not inside the server's event loop).
-// Receives { base, conversations, perConv, mode: 'closed'|'paced', rate, startK, photo } and posts back latencies.
+// Started with { base, conversations, photo }; each message { mode: 'closed'|'paced', perConv, rate, total, startK }
+// runs one phase and is answered with { ok, latencies, seconds, trace }; the bench terminates the thread.
 // It shares the machine's CPU with the server, so it uses node:http with keep-alive connections (one per
 // conversation, as a browser keeps one) instead of fetch, whose streams cost about twice the CPU per request.
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { base, conversations: n, perConv, mode, rate, total, startK, photo } = workerData;
+const { base, conversations: n, photo } = workerData;
+/**
+ * Step of conversation i's k-th message in its 4-step cycle. Conversations start at different steps, as real ones
+ * do: in lockstep, all 50 would send their heavy report (photo, lookups) back to back every fourth wave and the
+ * paced phase would measure those waves, not the load.
+ */
+const step = (i, k) => (i + k) % 4;
 const script = (i, k) => {
-  switch (k % 4) {
+  switch (step(i, k)) {
     case 0:
       return {
         text: `nf ${500000 + i} a porta 710001 chegou quebrada, 1 peça (${k})`,
@@ -53,32 +60,49 @@ function send(i, k) {
     req.end(body);
   });
 }
-const latencies = [];
-const t0 = performance.now();
-if (mode === 'closed') {
-  await Promise.all(
-    Array.from({ length: n }, async (_, i) => {
-      for (let k = startK; k < startK + perConv; k++) latencies.push(await send(i, k));
-    }),
-  );
-} else {
-  // Open loop at `rate` messages/s spread over the conversations; one message in flight per conversation.
-  const gap = 1000 / rate;
-  const busy = new Array(n).fill(Promise.resolve());
-  const nextK = new Array(n).fill(startK);
-  const all = [];
-  for (let j = 0; j < total; j++) {
-    const wait = t0 + j * gap - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const i = j % n;
-    const k = nextK[i]++;
-    busy[i] = busy[i].then(async () => {
-      latencies.push(await send(i, k));
-    });
-    all.push(busy[i]);
+/** One phase: closed loop (`perConv` messages per conversation) or open loop at `rate`/s (`total` messages). */
+async function run({ mode, perConv, rate, total, startK }) {
+  const latencies = [];
+  /** [ms since the phase started, step, latency ms] per message, for BENCH_TRACE. */
+  const trace = [];
+  const t0 = performance.now();
+  const one = async (i, k) => {
+    const at = performance.now() - t0;
+    const ms = await send(i, k);
+    latencies.push(ms);
+    trace.push([Math.round(at), step(i, k), Number(ms.toFixed(1))]);
+  };
+  if (mode === 'closed') {
+    await Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        for (let k = startK; k < startK + perConv; k++) await one(i, k);
+      }),
+    );
+  } else {
+    // Open loop at `rate` messages/s spread over the conversations; one message in flight per conversation.
+    const gap = 1000 / rate;
+    const busy = new Array(n).fill(Promise.resolve());
+    const nextK = new Array(n).fill(startK);
+    const all = [];
+    for (let j = 0; j < total; j++) {
+      const wait = t0 + j * gap - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const i = j % n;
+      const k = nextK[i]++;
+      busy[i] = busy[i].then(() => one(i, k));
+      all.push(busy[i]);
+    }
+    await Promise.all(all);
   }
-  await Promise.all(all);
+  return { latencies, seconds: (performance.now() - t0) / 1000, trace };
 }
-const seconds = (performance.now() - t0) / 1000;
-agent.destroy();
-parentPort.postMessage({ latencies, seconds });
+
+// The same thread and connections serve every phase, as a warm load generator: a new thread would spend the
+// first seconds of a phase compiling its own code on the machine's two cores, and measure that.
+parentPort.on('message', async (msg) => {
+  try {
+    parentPort.postMessage({ ok: true, ...(await run(msg)) });
+  } catch (err) {
+    parentPort.postMessage({ ok: false, error: String(err?.stack ?? err) });
+  }
+});

@@ -10,7 +10,10 @@
  * server (fastify + ConversationEngine on the real database, listening on a TCP port) is driven by a client in a
  * worker thread (test/bench/pipeline-client.mjs) that POSTs to /api/webchat/messages over keep-alive HTTP
  * connections (node:http, one per conversation, like a browser) and reads every answer whole. Each conversation
- * cycles: full report with a photo → "sim" (a request is created) → status question → greeting. Phase 1 is
+ * cycles: full report with a photo → "sim" (a request is created) → status question → greeting, and conversation
+ * i starts at step i mod 4, so the four kinds of message are mixed at every moment as with independent customers
+ * (in lockstep, the heavy reports of all 50 arrived back to back every fourth wave). One client thread serves
+ * every phase; a warm-up cycle per conversation, not measured, comes first. Phase 1 is
  * closed-loop saturation (each conversation sends its next message when it has the answer): messages/s, p50,
  * p99. Phase 2 offers 30% of the raw insert rate open-loop (one message in flight per conversation) and reports
  * the latency seen at that load. Phase 3 has every conversation send one message a second (50/s), the latency a
@@ -24,7 +27,8 @@
  * Env: DATABASE_URL (adds PostgreSQL), BENCH_MESSAGES (10,000), BENCH_CONVERSATIONS (50),
  * BENCH_ONLY (comma list of `pglite`, `postgres`, `import`, `pipeline`, `understanding`, `planner` to run a subset while profiling),
  * BENCH_PROFILE (a directory: CPU profile of the server thread during phase 2), BENCH_ENGINE_THREADS (comma list,
- * default `0,2`: the PostgreSQL pipeline once per entry, with that many engine threads as ENGINE_THREADS).
+ * default `0,2`: the PostgreSQL pipeline once per entry, with that many engine threads as ENGINE_THREADS), BENCH_TRACE
+ * (a file prefix: per phase, a JSON list of [ms since the phase started, script step, latency ms] per message).
  */
 import fs from 'node:fs';
 import os from 'node:os';
