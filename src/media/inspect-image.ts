@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { makeThumbnail } from './thumbnail';
 
 /** Content types an accepted photo can have (decided from the bytes, never from the sender's claim). */
 export type ImageContentType = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/heic' | 'image/avif';
@@ -165,6 +166,18 @@ function contentTypeOf(family: Family, compression: string | undefined): ImageCo
   }
 }
 
+/** Thumbnails made while checking, by check result; they go with the result when it is no longer referenced. */
+const thumbnails = new WeakMap<ValidImage, { bytes: Buffer; thumbnail: Buffer }>();
+
+/**
+ * The thumbnail {@link inspectImage} made while producing `check`, if `check` came from inspecting this very
+ * Buffer object (not merely equal bytes); otherwise undefined, and the caller makes its own.
+ */
+export function thumbnailFromCheck(check: ValidImage, bytes: Buffer): Buffer | undefined {
+  const made = thumbnails.get(check);
+  return made?.bytes === bytes ? made.thumbnail : undefined;
+}
+
 /**
  * Decides whether untrusted bytes are a photo we accept, by content only (magic bytes, then sharp), never by
  * the file name or the content type the channel claimed.
@@ -175,7 +188,9 @@ function contentTypeOf(family: Family, compression: string | undefined): ImageCo
  * MP4 anyway), SVG and any other vector/text format (never handed to libvips), TIFF/RAW, BMP, JPEG XL/2000, PSD.
  *
  * Sizes are checked in this order: empty, `maxBytes`, magic bytes, header (`maxPixels`), then a full decode
- * with `failOn: 'error'` so a truncated or corrupt file is refused (`not_image`) instead of stored.
+ * with `failOn: 'error'` so a truncated or corrupt file is refused (`not_image`) instead of stored. That decode
+ * makes the thumbnail, which {@link MediaStore.put} then stores instead of decoding the photo a second time
+ * ({@link thumbnailFromCheck}).
  *
  * Never throws for any `bytes` (garbage, truncated, hostile); rejects only when `opts` are not positive integers.
  */
@@ -201,9 +216,11 @@ export async function inspectImage(bytes: Buffer, opts: InspectImageOptions): Pr
     const contentType = contentTypeOf(sniffed.family, meta.compression);
     if (!contentType) return { ok: false, reason: 'unsupported' };
 
-    // The header can be fine while the pixel data is truncated: decode everything (shrink-on-load keeps it cheap).
-    await sharp(bytes, options).resize(64, 64, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer();
-    return { ok: true, contentType, width, height, format: meta.format };
+    // The header can be fine while the pixel data is truncated: decode everything, making the thumbnail with it.
+    const thumbnail = await makeThumbnail(bytes, options);
+    const valid: ValidImage = { ok: true, contentType, width, height, format: meta.format };
+    thumbnails.set(valid, { bytes, thumbnail });
+    return valid;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (/pixel limit/i.test(message)) return { ok: false, reason: 'too_many_pixels' };

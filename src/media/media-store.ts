@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import fs, { type FileHandle } from 'node:fs/promises';
+import fs from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
-import type { ImageContentType, ValidImage } from './inspect-image';
+import { type ImageContentType, thumbnailFromCheck, type ValidImage } from './inspect-image';
+import { makeThumbnail } from './thumbnail';
+
+export { THUMB_MAX_SIDE } from './thumbnail';
 
 /** Which stored file: the bytes as received, or the JPEG thumbnail. */
 export type MediaVariant = 'original' | 'thumb';
@@ -22,9 +24,6 @@ export interface StoredMedia {
   thumbPath: string;
 }
 
-/** Longest side of a thumbnail, in pixels. */
-export const THUMB_MAX_SIDE = 320;
-
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** True for a 64-character hex string (either case); the only shape a store key may have. */
@@ -32,24 +31,35 @@ export function isSha256Hex(value: unknown): value is string {
   return typeof value === 'string' && SHA256_HEX.test(value.toLowerCase());
 }
 
-/** Writes `data` to a temp file next to `target`, fsyncs it, then renames it over `target`. */
-async function writeFileAtomic(target: string, data: Buffer): Promise<void> {
-  const dir = path.dirname(target);
-  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let handle: FileHandle | undefined;
+/**
+ * Writes each file to a temp file in `dir` (its target's directory), fsyncs them, renames them over their
+ * targets, then fsyncs `dir` once so the renames are durable too.
+ */
+async function writeFilesAtomic(dir: string, files: { target: string; data: Buffer }[]): Promise<void> {
+  const tmps = files.map(({ target }) =>
+    path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`),
+  );
   try {
-    handle = await fs.open(tmp, 'wx', 0o644);
-    await handle.writeFile(data);
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await fs.rename(tmp, target);
+    // Settle every write before cleaning up, so no temp file is still being created when the others are removed.
+    const writes = await Promise.allSettled(
+      files.map(async ({ data }, i) => {
+        const handle = await fs.open(tmps[i] as string, 'wx', 0o644);
+        try {
+          await handle.writeFile(data);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+      }),
+    );
+    const failed = writes.find((w) => w.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (const [i, { target }] of files.entries()) await fs.rename(tmps[i] as string, target);
   } catch (err) {
-    await handle?.close().catch(() => undefined);
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    await Promise.all(tmps.map((tmp) => fs.rm(tmp, { force: true }).catch(() => undefined)));
     throw err;
   }
-  // Make the rename itself durable; best effort (not every platform lets a directory be fsynced).
+  // Make the renames durable; best effort (not every platform lets a directory be fsynced).
   const dirHandle = await fs.open(dir, 'r').catch(() => undefined);
   await dirHandle
     ?.sync()
@@ -116,11 +126,21 @@ export class MediaStore {
     };
     const originalFile = this.absolute(record.originalPath);
     const thumbFile = this.absolute(record.thumbPath);
-    await fs.mkdir(path.dirname(originalFile), { recursive: true });
+    const dir = path.dirname(originalFile);
+    await fs.mkdir(dir, { recursive: true });
 
     // Same name ⇒ same content, unless the file was damaged outside this class; the size check is a cheap guard.
-    if ((await sizeOf(originalFile)) !== bytes.length) await writeFileAtomic(originalFile, bytes);
-    if (!(await sizeOf(thumbFile))) await writeFileAtomic(thumbFile, await makeThumbnail(bytes, check));
+    const [originalSize, thumbSize] = await Promise.all([sizeOf(originalFile), sizeOf(thumbFile)]);
+    const files: { target: string; data: Buffer }[] = [];
+    if (originalSize !== bytes.length) files.push({ target: originalFile, data: bytes });
+    if (!thumbSize) {
+      // The check made it while decoding these bytes; otherwise the image must have exactly the pixels it declared.
+      const data =
+        thumbnailFromCheck(check, bytes) ??
+        (await makeThumbnail(bytes, { limitInputPixels: Math.max(1, check.width * check.height), failOn: 'error' }));
+      files.push({ target: thumbFile, data });
+    }
+    if (files.length > 0) await writeFilesAtomic(dir, files);
     return record;
   }
 
@@ -154,16 +174,4 @@ export class MediaStore {
   private absolute(relative: string): string {
     return path.join(this.rootDir, ...relative.split('/'));
   }
-}
-
-/** Upright JPEG thumbnail without metadata; transparent areas become white. */
-async function makeThumbnail(bytes: Buffer, check: ValidImage): Promise<Buffer> {
-  // The image was already checked to have exactly width × height pixels: refuse anything bigger.
-  const limitInputPixels = Math.max(1, check.width * check.height);
-  return sharp(bytes, { limitInputPixels, failOn: 'error' })
-    .autoOrient()
-    .resize(THUMB_MAX_SIDE, THUMB_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
-    .flatten({ background: '#ffffff' })
-    .jpeg({ quality: 80, mozjpeg: true })
-    .toBuffer();
 }

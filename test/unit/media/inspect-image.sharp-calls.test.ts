@@ -1,12 +1,18 @@
-/** Non-images must be refused by the magic-byte check: they never reach sharp/libvips. */
+/**
+ * Non-images must be refused by the magic-byte check: they never reach sharp/libvips. An accepted photo is decoded
+ * once: the check's full decode makes the thumbnail the store keeps.
+ */
 jest.mock('sharp', () => {
   const actual = jest.requireActual('sharp');
   const spy = jest.fn((...args: unknown[]) => actual(...args));
   return Object.assign(spy, actual);
 });
 
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
-import { heicDecodable, inspectImage } from '../../../src/media';
+import { heicDecodable, inspectImage, MediaStore, THUMB_MAX_SIDE } from '../../../src/media';
 import {
   gif,
   HTML_BYTES,
@@ -43,5 +49,44 @@ describe('inspectImage: libvips only sees candidate images', () => {
     for (const call of sharpSpy.mock.calls) {
       expect(call[1]).toEqual({ limitInputPixels: LIMITS.maxPixels, failOn: 'error' });
     }
+  });
+});
+
+describe('the photo is decoded once on its way into the store', () => {
+  const LIMITS_BIG = { maxBytes: 10 * 1024 * 1024, maxPixels: 50_000_000 };
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'posvenda-decode-once-'));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const jpeg = () =>
+    jest
+      .requireActual('sharp')({ create: { width: 900, height: 600, channels: 3, background: '#a05030' } })
+      .jpeg()
+      .toBuffer() as Promise<Buffer>;
+
+  it('put stores the thumbnail the check made: header read + one decode, no second decode', async () => {
+    const bytes = await jpeg();
+    const store = new MediaStore(root);
+    sharpSpy.mockClear();
+    const check = await inspectImage(bytes, LIMITS_BIG);
+    if (!check.ok) throw new Error('fixture refused');
+    const stored = await store.put(bytes, check);
+    expect(sharpSpy).toHaveBeenCalledTimes(2);
+    const thumb = await jest
+      .requireActual('sharp')(await store.read(stored.sha256, 'thumb'))
+      .metadata();
+    expect([thumb.format, thumb.width, thumb.height]).toEqual(['jpeg', THUMB_MAX_SIDE, 213]);
+  });
+
+  it('a check of other Buffer objects (even with equal bytes) is not trusted for the thumbnail', async () => {
+    const bytes = await jpeg();
+    const store = new MediaStore(root);
+    const check = await inspectImage(bytes, LIMITS_BIG);
+    if (!check.ok) throw new Error('fixture refused');
+    sharpSpy.mockClear();
+    await store.put(Buffer.from(bytes), check);
+    expect(sharpSpy).toHaveBeenCalledTimes(1); // put made its own thumbnail from the bytes it was given
   });
 });
