@@ -23,6 +23,8 @@ export interface PipelineBenchResult {
   label: string;
   /** Engine threads (ENGINE_THREADS) serving the messages; 0 = the server's main thread. */
   engineThreads: number;
+  /** `new`: every report's photo has new bytes and is stored; `repeat`: the same photo each time, stored once. */
+  photos: 'new' | 'repeat';
   conversations: number;
   messages: number;
   seconds: number;
@@ -33,6 +35,8 @@ export interface PipelineBenchResult {
   pacedRatePerSec: number;
   pacedP50ms: number;
   pacedP99ms: number;
+  /** Phase 2's p99 per kind of message: the report with a new photo, "sim" (request created), status, greeting. */
+  pacedP99msByStep: { report: number; yes: number; status: number; greeting: number };
   /**
    * Phase 3: every conversation sends one message a second (N messages/s; a person on WhatsApp writes far less
    * often), the latency a customer sees when 50 conversations are open at once.
@@ -98,6 +102,16 @@ async function startProfile(name: string): Promise<() => Promise<void>> {
     fs.writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
     session.disconnect();
   };
+}
+
+/** p99 per script step (see pipeline-client.mjs) from a phase's trace. */
+function p99ByStep(trace: [number, number, number][]): PipelineBenchResult['pacedP99msByStep'] {
+  const of = (step: number) => {
+    const l = trace.filter((t) => t[1] === step).map((t) => t[2]);
+    l.sort((a, b) => a - b);
+    return Number(pct(l, 99).toFixed(1));
+  };
+  return { report: of(0), yes: of(1), status: of(2), greeting: of(3) };
 }
 
 function pct(sorted: number[], p: number): number {
@@ -178,7 +192,7 @@ function cpuDelta(before: Map<number, number>, after: Map<number, number>): numb
 export async function runPipelineBench(
   h: DbHandle,
   label: string,
-  opts: { conversations: number; messages: number; engineThreads: number },
+  opts: { conversations: number; messages: number; engineThreads: number; photos: 'new' | 'repeat' },
 ): Promise<PipelineBenchResult> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'posvenda-bench-'));
   let client: Worker | undefined;
@@ -235,7 +249,7 @@ export async function runPipelineBench(
 
     // One client thread for all phases (see pipeline-client.mjs), answering one message per phase.
     const worker = new Worker(path.join(__dirname, 'pipeline-client.mjs'), {
-      workerData: { base, conversations: n, photo: photo.toString('base64') },
+      workerData: { base, conversations: n, photo: photo.toString('base64'), photos: opts.photos },
     });
     client = worker;
     type Run = { latencies: number[]; seconds: number; trace: [number, number, number][] };
@@ -316,6 +330,7 @@ export async function runPipelineBench(
     return {
       label,
       engineThreads: threads?.size ?? 0,
+      photos: opts.photos,
       conversations: n,
       messages: latencies.length,
       seconds: Number(seconds.toFixed(2)),
@@ -325,6 +340,7 @@ export async function runPipelineBench(
       pacedRatePerSec: Math.round(paced.length / pacedSeconds),
       pacedP50ms: Number(pct(paced, 50).toFixed(1)),
       pacedP99ms: Number(pct(paced, 99).toFixed(1)),
+      pacedP99msByStep: p99ByStep(pacedRun.trace),
       pacedEventLoopBusy: Number(pacedElu.toFixed(2)),
       oneASecondP50ms: Number(pct(oneASecond, 50).toFixed(1)),
       oneASecondP99ms: Number(pct(oneASecond, 99).toFixed(1)),

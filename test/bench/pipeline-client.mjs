@@ -1,12 +1,26 @@
 // Bench client in its own thread (real customers are not inside the server's event loop).
-// Started with { base, conversations, photo }; each message { mode: 'closed'|'paced', perConv, rate, total, startK }
+// Started with { base, conversations, photo, photos: 'new'|'repeat' }; each message { mode: 'closed'|'paced', perConv, rate, total, startK }
 // runs one phase and is answered with { ok, latencies, seconds, trace }; the bench terminates the thread.
 // It shares the machine's CPU with the server, so it uses node:http with keep-alive connections (one per
 // conversation, as a browser keeps one) instead of fetch, whose streams cost about twice the CPU per request.
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { base, conversations: n, photo } = workerData;
+const { base, conversations: n, photo, photos } = workerData;
+const jpeg = Buffer.from(photo, 'base64');
+/**
+ * The bench photo made unique for message (i, k) by a JPEG comment segment after the start-of-image marker, so
+ * every report stores a new original and thumbnail (written, fsynced) as a customer's own photo would. With
+ * photos 'repeat' every report sends the same bytes, which the store keeps once (the bench before 2026-12-05).
+ */
+function photoFor(i, k) {
+  if (photos === 'repeat') return photo;
+  const note = Buffer.from(`bench ${i} ${k}`);
+  const segment = Buffer.alloc(4);
+  segment.writeUInt16BE(0xfffe, 0);
+  segment.writeUInt16BE(note.length + 2, 2);
+  return Buffer.concat([jpeg.subarray(0, 2), segment, note, jpeg.subarray(2)]).toString('base64');
+}
 /**
  * Step of conversation i's k-th message in its 4-step cycle. Conversations start at different steps, as real ones
  * do: in lockstep, all 50 would send their heavy report (photo, lookups) back to back every fourth wave and the
@@ -18,7 +32,7 @@ const script = (i, k) => {
     case 0:
       return {
         text: `nf ${500000 + i} a porta 710001 chegou quebrada, 1 peça (${k})`,
-        attachments: [{ filename: 'f.jpg', contentType: 'image/jpeg', data: photo }],
+        attachments: [{ filename: 'f.jpg', contentType: 'image/jpeg', data: photoFor(i, k) }],
       };
     case 1:
       return { text: 'sim' };

@@ -10,7 +10,8 @@
  * server (fastify + ConversationEngine on the real database, listening on a TCP port) is driven by a client in a
  * worker thread (test/bench/pipeline-client.mjs) that POSTs to /api/webchat/messages over keep-alive HTTP
  * connections (node:http, one per conversation, like a browser) and reads every answer whole. Each conversation
- * cycles: full report with a photo → "sim" (a request is created) → status question → greeting, and conversation
+ * cycles: full report with a photo (32 × 32 px, new bytes each time, so it is checked, thumbnailed and stored with
+ * its fsyncs) → "sim" (a request is created) → status question → greeting, and conversation
  * i starts at step i mod 4, so the four kinds of message are mixed at every moment as with independent customers
  * (in lockstep, the heavy reports of all 50 arrived back to back every fourth wave). One client thread serves
  * every phase; a warm-up cycle per conversation, not measured, comes first. Phase 1 is
@@ -25,10 +26,12 @@
  * steadier number for comparing changes. The client shares the CPU with the server.
  *
  * Env: DATABASE_URL (adds PostgreSQL), BENCH_MESSAGES (10,000), BENCH_CONVERSATIONS (50),
- * BENCH_ONLY (comma list of `pglite`, `postgres`, `import`, `pipeline`, `understanding`, `planner` to run a subset while profiling),
+ * BENCH_ONLY (comma list of `pglite`, `postgres`, `import`, `pipeline`, `understanding`, `planner`, `photos` to run a subset while profiling),
  * BENCH_PROFILE (a directory: CPU profile of the server thread during phase 2), BENCH_ENGINE_THREADS (comma list,
  * default `0,2`: the PostgreSQL pipeline once per entry, with that many engine threads as ENGINE_THREADS), BENCH_TRACE
- * (a file prefix: per phase, a JSON list of [ms since the phase started, script step, latency ms] per message).
+ * (a file prefix: per phase, a JSON list of [ms since the phase started, script step, latency ms] per message),
+ * BENCH_PHOTOS (`repeat`: every report sends the same photo, which the store keeps once, as the bench did before
+ * 2026-12-05; default `new`). The photo bench measures a 12 MP phone photo through the same check and store.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -36,6 +39,7 @@ import path from 'node:path';
 import { type DbHandle, migrate, openPglite } from '../../src/db/client';
 import { openTestDb } from '../support/db';
 import { runImportBench } from './import-bench';
+import { runPhotoBench } from './photo-bench';
 import { runPipelineBench } from './pipeline-bench';
 import { runPlannerBench } from './planner-bench';
 import { runUnderstandingBench } from './understanding-bench';
@@ -48,11 +52,13 @@ const conversations = Number(process.env.BENCH_CONVERSATIONS ?? 50);
  * thread, the default server). PGlite always runs on the main thread.
  */
 const engineThreads = (process.env.BENCH_ENGINE_THREADS ?? '0,2').split(',').map((s) => Number(s.trim()));
+/** `new` (default): each report carries a photo never sent before; `repeat`: the same photo every time. */
+const photos = process.env.BENCH_PHOTOS === 'repeat' ? 'repeat' : 'new';
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 /** Whether a database kind or a bench is selected (everything when BENCH_ONLY is unset; a group with nothing named runs whole). */
 const selected = (name: string, group: string[]) => !only || !group.some((g) => only.has(g)) || only.has(name);
 const DBS = ['pglite', 'postgres'];
-const BENCHES = ['import', 'pipeline', 'understanding', 'planner'];
+const BENCHES = ['import', 'pipeline', 'understanding', 'planner', 'photos'];
 
 async function pglite(): Promise<DbHandle> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posvenda-bench-db-'));
@@ -85,6 +91,11 @@ async function main() {
     console.log(JSON.stringify({ bench: 'planner', ...p }));
     results.push({ bench: 'planner', label: 'release plan', ...p });
   }
+  if (selected('photos', BENCHES)) {
+    const p = await runPhotoBench();
+    console.log(JSON.stringify({ bench: 'photos', ...p }));
+    results.push({ bench: 'photos', label: '12 MP JPEG', ...p });
+  }
   for (const [label, open] of kinds) {
     if (selected('import', BENCHES)) {
       const h = await open();
@@ -100,7 +111,7 @@ async function main() {
     for (const threads of label === 'postgres' ? engineThreads : [0]) {
       const h2 = await open();
       try {
-        const r = await runPipelineBench(h2, label, { conversations, messages, engineThreads: threads });
+        const r = await runPipelineBench(h2, label, { conversations, messages, engineThreads: threads, photos });
         console.log(JSON.stringify({ bench: 'pipeline', ...r }));
         results.push({ bench: 'pipeline', ...r });
       } finally {
