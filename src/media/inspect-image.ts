@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { makeThumbnail } from './thumbnail';
+import { decodeThumbnail, type ThumbnailPixels } from './thumbnail';
 
 /** Content types an accepted photo can have (decided from the bytes, never from the sender's claim). */
 export type ImageContentType = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/heic' | 'image/avif';
@@ -166,16 +166,19 @@ function contentTypeOf(family: Family, compression: string | undefined): ImageCo
   }
 }
 
-/** Thumbnails made while checking, by check result; they go with the result when it is no longer referenced. */
-const thumbnails = new WeakMap<ValidImage, { bytes: Buffer; thumbnail: Buffer }>();
+/**
+ * Thumbnail pixels decoded while checking, by check result; they go with the result when it is no longer
+ * referenced. Kept unencoded: a photo the store already holds never needs the JPEG.
+ */
+const thumbnails = new WeakMap<ValidImage, { bytes: Buffer; pixels: ThumbnailPixels }>();
 
 /**
- * The thumbnail {@link inspectImage} made while producing `check`, if `check` came from inspecting this very
- * Buffer object (not merely equal bytes); otherwise undefined, and the caller makes its own.
+ * The thumbnail pixels {@link inspectImage} decoded while producing `check`, if `check` came from inspecting
+ * this very Buffer object (not merely equal bytes); otherwise undefined, and the caller decodes its own.
  */
-export function thumbnailFromCheck(check: ValidImage, bytes: Buffer): Buffer | undefined {
+export function thumbnailFromCheck(check: ValidImage, bytes: Buffer): ThumbnailPixels | undefined {
   const made = thumbnails.get(check);
-  return made?.bytes === bytes ? made.thumbnail : undefined;
+  return made?.bytes === bytes ? made.pixels : undefined;
 }
 
 /**
@@ -189,7 +192,7 @@ export function thumbnailFromCheck(check: ValidImage, bytes: Buffer): Buffer | u
  *
  * Sizes are checked in this order: empty, `maxBytes`, magic bytes, header (`maxPixels`), then a full decode
  * with `failOn: 'error'` so a truncated or corrupt file is refused (`not_image`) instead of stored. That decode
- * makes the thumbnail, which {@link MediaStore.put} then stores instead of decoding the photo a second time
+ * gives the thumbnail's pixels, which {@link MediaStore.put} encodes instead of decoding the photo a second time
  * ({@link thumbnailFromCheck}).
  *
  * Never throws for any `bytes` (garbage, truncated, hostile); rejects only when `opts` are not positive integers.
@@ -216,10 +219,10 @@ export async function inspectImage(bytes: Buffer, opts: InspectImageOptions): Pr
     const contentType = contentTypeOf(sniffed.family, meta.compression);
     if (!contentType) return { ok: false, reason: 'unsupported' };
 
-    // The header can be fine while the pixel data is truncated: decode everything, making the thumbnail with it.
-    const thumbnail = await makeThumbnail(bytes, options);
+    // The header can be fine while the pixel data is truncated: decode everything, into the thumbnail's pixels.
+    const pixels = await decodeThumbnail(bytes, options);
     const valid: ValidImage = { ok: true, contentType, width, height, format: meta.format };
-    thumbnails.set(valid, { bytes, thumbnail });
+    thumbnails.set(valid, { bytes, pixels });
     return valid;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

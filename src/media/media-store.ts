@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type ImageContentType, thumbnailFromCheck, type ValidImage } from './inspect-image';
-import { makeThumbnail } from './thumbnail';
+import { encodeThumbnail, makeThumbnail } from './thumbnail';
 
 export { THUMB_MAX_SIDE } from './thumbnail';
 
@@ -134,10 +134,11 @@ export class MediaStore {
     const files: { target: string; data: Buffer }[] = [];
     if (originalSize !== bytes.length) files.push({ target: originalFile, data: bytes });
     if (!thumbSize) {
-      // The check made it while decoding these bytes; otherwise the image must have exactly the pixels it declared.
-      const data =
-        thumbnailFromCheck(check, bytes) ??
-        (await makeThumbnail(bytes, { limitInputPixels: Math.max(1, check.width * check.height), failOn: 'error' }));
+      // The check decoded these very bytes already; otherwise the image must have exactly the pixels it declared.
+      const pixels = thumbnailFromCheck(check, bytes);
+      const data = pixels
+        ? await encodeThumbnail(pixels)
+        : await makeThumbnail(bytes, { limitInputPixels: Math.max(1, check.width * check.height), failOn: 'error' });
       files.push({ target: thumbFile, data });
     }
     if (files.length > 0) await writeFilesAtomic(dir, files);

@@ -3,15 +3,42 @@ import sharp from 'sharp';
 /** Longest side of a thumbnail, in pixels. */
 export const THUMB_MAX_SIDE = 320;
 
+/** A thumbnail's pixels before JPEG encoding: upright, at most {@link THUMB_MAX_SIDE} per side, no alpha. */
+export interface ThumbnailPixels {
+  data: Buffer;
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+}
+
 /**
- * Upright JPEG thumbnail without metadata (no GPS leaks to whoever views thumbnails); transparent areas become
- * white. It decodes the whole image, so it also fails on truncated or corrupt pixel data under `failOn: 'error'`.
+ * Decodes the whole image into the thumbnail's pixels: turned upright by the EXIF orientation, shrunk to fit
+ * {@link THUMB_MAX_SIDE}, transparent areas made white. Under `failOn: 'error'` it also fails on truncated or
+ * corrupt pixel data, which is what makes it the full-decode check of `inspectImage`.
  */
-export function makeThumbnail(bytes: Buffer, options: { limitInputPixels: number; failOn: 'error' }): Promise<Buffer> {
-  return sharp(bytes, options)
+export async function decodeThumbnail(
+  bytes: Buffer,
+  options: { limitInputPixels: number; failOn: 'error' },
+): Promise<ThumbnailPixels> {
+  const { data, info } = await sharp(bytes, options)
     .autoOrient()
     .resize(THUMB_MAX_SIDE, THUMB_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
     .flatten({ background: '#ffffff' })
-    .jpeg({ quality: 80, mozjpeg: true })
-    .toBuffer();
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: info.channels };
+}
+
+/** The thumbnail file: a JPEG of the pixels, with no metadata at all (no GPS leaks to whoever views it). */
+export function encodeThumbnail(pixels: ThumbnailPixels): Promise<Buffer> {
+  const { data, width, height, channels } = pixels;
+  return sharp(data, { raw: { width, height, channels } }).jpeg({ quality: 80, mozjpeg: true }).toBuffer();
+}
+
+/** Decode and encode in one go, for bytes whose check did not keep the pixels. */
+export async function makeThumbnail(
+  bytes: Buffer,
+  options: { limitInputPixels: number; failOn: 'error' },
+): Promise<Buffer> {
+  return encodeThumbnail(await decodeThumbnail(bytes, options));
 }
