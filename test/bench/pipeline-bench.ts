@@ -5,13 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { sql } from 'drizzle-orm';
+import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import postgres from 'postgres';
 import sharp from 'sharp';
 import { parseConfig } from '../../src/config';
 import { EngineThreads } from '../../src/conversation/engine-threads';
 import { ConversationEngine } from '../../src/conversation/inbound';
-import type { DbHandle } from '../../src/db/client';
+import { type DbHandle, transaction } from '../../src/db/client';
 import { formatCnpj } from '../../src/domain/cnpj';
 import { buildApp } from '../../src/http/app';
 import { importCsv } from '../../src/integrations/import';
@@ -55,6 +56,8 @@ export interface PipelineBenchResult {
   ratioToAutocommit: number;
   /** CPU of this process (server and bench client) per message in phase 1: steadier than rates on a busy machine. */
   cpuMsPerMessage: number;
+  /** {@link cpuMsPerMessage} by thread (Linux only): server event loop, bench client, libvips, the rest. */
+  cpuMsPerMessageByThread: { server: number; client: number; vips: number; other: number } | null;
   /** CPU of the PostgreSQL backends per message in phase 1 (null on PGlite, whose CPU is in the line above, or a remote server). */
   pgCpuMsPerMessage: number | null;
   heapMbStart: number;
@@ -177,11 +180,84 @@ async function pgBackendCpu(h: DbHandle): Promise<Map<number, number>> {
   return out;
 }
 
+/** CPU used so far by each thread of this process (ms) with its name, from /proc (empty elsewhere). */
+function threadCpu(): Map<number, { name: string; ms: number }> {
+  const out = new Map<number, { name: string; ms: number }>();
+  try {
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(tid), { name, ms: ((Number(f[11]) + Number(f[12])) * 1000) / 100 });
+    }
+  } catch {
+    return new Map();
+  }
+  return out;
+}
+
+/**
+ * Phase CPU (ms) split by thread: the server's event loop (the main thread), the bench client, libvips' own
+ * threads, and the rest (libuv's file/decode pool, V8's GC helpers, engine threads when ENGINE_THREADS > 0).
+ */
+function cpuByThread(
+  before: Map<number, { name: string; ms: number }>,
+  after: Map<number, { name: string; ms: number }>,
+  clientTid: number | null,
+): { server: number; client: number; vips: number; other: number } | null {
+  if (after.size === 0) return null;
+  const split = { server: 0, client: 0, vips: 0, other: 0 };
+  for (const [tid, { name, ms }] of after) {
+    const used = ms - (before.get(tid)?.ms ?? 0);
+    if (tid === process.pid) split.server += used;
+    else if (tid === clientTid) split.client += used;
+    else if (name.startsWith('libvips')) split.vips += used;
+    else split.other += used;
+  }
+  return split;
+}
+
 function cpuDelta(before: Map<number, number>, after: Map<number, number>): number | null {
   if (after.size === 0) return null;
   let ms = 0;
   for (const [pid, v] of after) ms += v - (before.get(pid) ?? 0);
   return ms;
+}
+
+/**
+ * The floor: what a web-chat message costs on this machine with no application work at all. The same HTTP
+ * server (fastify), the same request body (JSON, the photo in base64, decoded but not checked or stored) and a
+ * transaction with the round trips our engine makes at least (lock the address, store the inbound message, save
+ * the state, store the reply), run by our transaction runner on the same database, driven by the same client.
+ * The gap between it and the real pipeline is what understanding, flows, lookups and the photo path cost.
+ */
+async function buildFloorApp(h: DbHandle, maxAttachmentBytes: number): Promise<FastifyInstance> {
+  await h.db.execute(sql`drop table if exists bench_floor_message, bench_floor_endpoint`);
+  await h.db.execute(sql`create table bench_floor_endpoint (address text primary key, state jsonb not null)`);
+  await h.db.execute(
+    sql`create table bench_floor_message (id bigserial primary key, address text not null, external_id text unique, text text not null)`,
+  );
+  const app = Fastify({ bodyLimit: Math.ceil(maxAttachmentBytes * 10 * 1.4) + 1_000_000 });
+  app.post('/api/webchat/messages', async (req) => {
+    const body = req.body as { from: string; id: string; text: string; attachments?: { data: string }[] };
+    const photos = (body.attachments ?? []).map((a) => Buffer.from(a.data, 'base64'));
+    const reply = `ok ${photos.length}`;
+    await transaction(h.db, async (tx) => {
+      await tx.execute(
+        sql`insert into bench_floor_endpoint (address, state) values (${body.from}, '{}') on conflict do nothing`,
+      );
+      await tx.execute(sql`select state from bench_floor_endpoint where address = ${body.from} for update`);
+      await tx.execute(
+        sql`insert into bench_floor_message (address, external_id, text) values (${body.from}, ${body.id}, ${body.text})`,
+      );
+      await tx.execute(
+        sql`update bench_floor_endpoint set state = ${JSON.stringify({ last: body.id })}::jsonb where address = ${body.from}`,
+      );
+      await tx.execute(sql`insert into bench_floor_message (address, text) values (${body.from}, ${reply})`);
+    });
+    return { conversationId: body.from, replies: [{ text: reply }] };
+  });
+  return app;
 }
 
 /**
@@ -192,7 +268,14 @@ function cpuDelta(before: Map<number, number>, after: Map<number, number>): numb
 export async function runPipelineBench(
   h: DbHandle,
   label: string,
-  opts: { conversations: number; messages: number; engineThreads: number; photos: 'new' | 'repeat' },
+  opts: {
+    conversations: number;
+    messages: number;
+    engineThreads: number;
+    photos: 'new' | 'repeat';
+    /** Serve with {@link buildFloorApp} instead of the product: the machine's floor for the same load. */
+    floor?: boolean;
+  },
 ): Promise<PipelineBenchResult> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'posvenda-bench-'));
   let client: Worker | undefined;
@@ -221,7 +304,7 @@ export async function runPipelineBench(
     // Engine threads as the server runs them with ENGINE_THREADS (PostgreSQL only), same limits and today.
     const url = (h as { url?: string }).url;
     const threads =
-      opts.engineThreads > 0 && h.kind === 'postgres' && url
+      !opts.floor && opts.engineThreads > 0 && h.kind === 'postgres' && url
         ? await EngineThreads.start(
             parseConfig({ DATABASE_URL: url, DATA_DIR: tmp, TODAY: today(), LOG_LEVEL: 'silent' }),
             opts.engineThreads,
@@ -230,17 +313,20 @@ export async function runPipelineBench(
           )
         : undefined;
     const engine = threads ?? own;
-    const app = buildApp({
-      db: h.db,
-      engine,
-      store,
-      log,
-      today,
-      defaultWarrantyMonths: 12,
-      maxAttachmentBytes: 10 * 1024 * 1024,
-      deliver: () => {},
-      health: async () => ({ ok: true }),
-    });
+    const maxAttachmentBytes = 10 * 1024 * 1024;
+    const app = opts.floor
+      ? await buildFloorApp(h, maxAttachmentBytes)
+      : buildApp({
+          db: h.db,
+          engine,
+          store,
+          log,
+          today,
+          defaultWarrantyMonths: 12,
+          maxAttachmentBytes,
+          deliver: () => {},
+          health: async () => ({ ok: true }),
+        });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     const photo = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#884422' } })
@@ -252,6 +338,13 @@ export async function runPipelineBench(
       workerData: { base, conversations: n, photo: photo.toString('base64'), photos: opts.photos },
     });
     client = worker;
+    const clientTid = await new Promise<number | null>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', (m: { tid: number | null }) => {
+        worker.off('error', reject);
+        resolve(m.tid);
+      });
+    });
     type Run = { latencies: number[]; seconds: number; trace: [number, number, number][] };
     const drive = (
       mode: 'closed' | 'paced',
@@ -287,9 +380,11 @@ export async function runPipelineBench(
     const heapStart = process.memoryUsage().heapUsed;
     const pgCpuStart = await pgBackendCpu(h);
     const cpuStart = process.cpuUsage();
+    const threadsStart = threadCpu();
     const closed = await drive('closed', { perConv, startK: warm });
     trace('closed', closed);
     const cpu = process.cpuUsage(cpuStart);
+    const byThread = cpuByThread(threadsStart, threadCpu(), clientTid);
     const pgCpu = cpuDelta(pgCpuStart, await pgBackendCpu(h));
     const latencies = closed.latencies;
     const seconds = closed.seconds;
@@ -328,7 +423,7 @@ export async function runPipelineBench(
     const mps = latencies.length / seconds;
     const rows = Array.isArray(created) ? created : (created as { rows: { c: number }[] }).rows;
     return {
-      label,
+      label: opts.floor ? `${label} floor` : label,
       engineThreads: threads?.size ?? 0,
       photos: opts.photos,
       conversations: n,
@@ -350,6 +445,14 @@ export async function runPipelineBench(
       rawAutocommitPerSec: Math.round(rawAutocommit),
       ratioToAutocommit: Number((mps / rawAutocommit).toFixed(2)),
       cpuMsPerMessage: Number(((cpu.user + cpu.system) / 1000 / latencies.length).toFixed(2)),
+      cpuMsPerMessageByThread: byThread
+        ? {
+            server: Number((byThread.server / latencies.length).toFixed(2)),
+            client: Number((byThread.client / latencies.length).toFixed(2)),
+            vips: Number((byThread.vips / latencies.length).toFixed(2)),
+            other: Number((byThread.other / latencies.length).toFixed(2)),
+          }
+        : null,
       pgCpuMsPerMessage: pgCpu === null ? null : Number((pgCpu / latencies.length).toFixed(2)),
       heapMbStart: Math.round(heapStart / 1e6),
       heapMbEnd: Math.round(mem.heapUsed / 1e6),

@@ -3,6 +3,7 @@
 // runs one phase and is answered with { ok, latencies, seconds, trace }; the bench terminates the thread.
 // It shares the machine's CPU with the server, so it uses node:http with keep-alive connections (one per
 // conversation, as a browser keeps one) instead of fetch, whose streams cost about twice the CPU per request.
+import fs from 'node:fs';
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 
@@ -113,6 +114,12 @@ async function run({ mode, perConv, rate, total, startK }) {
 
 // The same thread and connections serve every phase, as a warm load generator: a new thread would spend the
 // first seconds of a phase compiling its own code on the machine's two cores, and measure that.
+// This thread's Linux thread id, so the bench can tell the client's CPU from the server's (null elsewhere).
+let tid = null;
+try {
+  tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
+} catch {}
+parentPort.postMessage({ tid });
 parentPort.on('message', async (msg) => {
   try {
     parentPort.postMessage({ ok: true, ...(await run(msg)) });

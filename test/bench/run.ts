@@ -26,7 +26,7 @@
  * steadier number for comparing changes. The client shares the CPU with the server.
  *
  * Env: DATABASE_URL (adds PostgreSQL), BENCH_MESSAGES (10,000), BENCH_CONVERSATIONS (50),
- * BENCH_ONLY (comma list of `pglite`, `postgres`, `import`, `pipeline`, `understanding`, `planner`, `photos` to run a subset while profiling),
+ * BENCH_ONLY (comma list of `pglite`, `postgres`, `import`, `pipeline`, `floor`, `understanding`, `planner`, `photos` to run a subset while profiling),
  * BENCH_PROFILE (a directory: CPU profile of the server thread during phase 2), BENCH_ENGINE_THREADS (comma list,
  * default `0,2`: the PostgreSQL pipeline once per entry, with that many engine threads as ENGINE_THREADS), BENCH_TRACE
  * (a file prefix: per phase, a JSON list of [ms since the phase started, script step, latency ms] per message),
@@ -58,7 +58,7 @@ const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').
 /** Whether a database kind or a bench is selected (everything when BENCH_ONLY is unset; a group with nothing named runs whole). */
 const selected = (name: string, group: string[]) => !only || !group.some((g) => only.has(g)) || only.has(name);
 const DBS = ['pglite', 'postgres'];
-const BENCHES = ['import', 'pipeline', 'understanding', 'planner', 'photos'];
+const BENCHES = ['import', 'pipeline', 'floor', 'understanding', 'planner', 'photos'];
 
 async function pglite(): Promise<DbHandle> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posvenda-bench-db-'));
@@ -117,6 +117,17 @@ async function main() {
       } finally {
         await h2.close();
       }
+    }
+  }
+  // The machine's floor for the same load, on PostgreSQL (see buildFloorApp in pipeline-bench.ts).
+  if (pgUrl && selected('postgres', DBS) && selected('floor', BENCHES)) {
+    const h = await openTestDb('postgres');
+    try {
+      const r = await runPipelineBench(h, 'postgres', { conversations, messages, engineThreads: 0, photos, floor: true });
+      console.log(JSON.stringify({ bench: 'pipeline', ...r }));
+      results.push({ bench: 'pipeline', ...r });
+    } finally {
+      await h.close();
     }
   }
   console.table(results);
