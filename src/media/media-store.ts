@@ -127,10 +127,12 @@ export class MediaStore {
     const originalFile = this.absolute(record.originalPath);
     const thumbFile = this.absolute(record.thumbPath);
     const dir = path.dirname(originalFile);
-    await fs.mkdir(dir, { recursive: true });
 
     // Same name ⇒ same content, unless the file was damaged outside this class; the size check is a cheap guard.
-    const [originalSize, thumbSize] = await Promise.all([sizeOf(originalFile), sizeOf(thumbFile)]);
+    // A new photo (no original) has no thumbnail either, so only a photo seen before pays for the second look.
+    const originalSize = await sizeOf(originalFile);
+    const thumbSize = originalSize === null ? null : await sizeOf(thumbFile);
+    if (originalSize === null) await fs.mkdir(dir, { recursive: true });
     const files: { target: string; data: Buffer }[] = [];
     if (originalSize !== bytes.length) files.push({ target: originalFile, data: bytes });
     if (!thumbSize) {
