@@ -123,7 +123,13 @@ async function main() {
   if (pgUrl && selected('postgres', DBS) && selected('floor', BENCHES)) {
     const h = await openTestDb('postgres');
     try {
-      const r = await runPipelineBench(h, 'postgres', { conversations, messages, engineThreads: 0, photos, floor: true });
+      const r = await runPipelineBench(h, 'postgres', {
+        conversations,
+        messages,
+        engineThreads: 0,
+        photos,
+        floor: true,
+      });
       console.log(JSON.stringify({ bench: 'pipeline', ...r }));
       results.push({ bench: 'pipeline', ...r });
     } finally {
