@@ -1,4 +1,5 @@
 import { gte, sql } from 'drizzle-orm';
+import { COMPANY_TIME_ZONE } from '../domain/calendar';
 import type { LlmCallRecord, LlmLedger } from '../understanding/llm/llm-assistant';
 import type { Executor } from './client';
 import { rowsOf } from './client';
@@ -74,10 +75,10 @@ function totalsOf(r: Record<string, unknown>): LlmTotals {
   };
 }
 
-/** Per UTC day since `since`, newest first. */
+/** Per company day (America/Sao_Paulo, the day the model's budget counts) since `since`, newest first. */
 export async function llmTotalsByDay(db: Executor, since: Date): Promise<LlmDayTotals[]> {
   const rows = rowsOf(
-    await db.execute(sql`select to_char(at at time zone 'UTC', 'YYYY-MM-DD') as day, ${totalsSql}
+    await db.execute(sql`select to_char(at at time zone ${COMPANY_TIME_ZONE}, 'YYYY-MM-DD') as day, ${totalsSql}
       from ${llmCalls} where at >= ${since.toISOString()}::timestamptz group by 1 order by 1 desc`),
   );
   return rows.map((r) => ({ day: String(r.day), ...totalsOf(r) }));

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { T } from '../../flows/texts';
 import type { RequestJson } from '../../src/db/requests-repo';
 import { auditLog, forwards, messages, outbox, requestEvents, requests } from '../../src/db/schema';
+import { localDate } from '../../src/domain/calendar';
 import { photo, said, startTestApp, type TestApp } from '../support/app';
 import { ConsoleAgent, consoleAgents } from '../support/browser';
 import { dbKinds } from '../support/db';
@@ -352,9 +353,11 @@ describe.each(dbKinds())('console flows on %s', (kind) => {
     const actors = [...byUser.text.matchAll(/<td data-label="Quem">([^<]+)/g)].map((x) => x[1]);
     expect(actors.length).toBeGreaterThan(0);
     for (const actor of actors) expect(actor).toContain('sac@posvenda.test');
-    const today = new Date().toISOString().slice(0, 10);
+    const today = localDate(new Date()); // the filter's days are Brasília's
     expect((await m.get(`/console/audit?from=${today}&to=${today}&action=login.ok`)).text).toContain('Entrou');
     expect((await m.get('/console/audit?from=2000-01-01&to=2000-01-02')).text).toContain('0 registro(s)');
+    // Not a calendar date: no filter, not an error.
+    expect((await m.get('/console/audit?from=2026-02-30&action=login.ok')).text).toContain('Entrou');
   });
 
   it('filters and searches the queue, with counts per status', async () => {

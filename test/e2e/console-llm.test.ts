@@ -1,3 +1,4 @@
+import { localDate } from '../../src/domain/calendar';
 import { photo, said, startTestApp, type TestApp } from '../support/app';
 import { type ConsoleAgent, consoleAgents } from '../support/browser';
 import { dbKinds } from '../support/db';
@@ -56,7 +57,7 @@ describe.each(dbKinds())('console with a model on %s', (kind) => {
   it('shows managers the tokens and estimated cost per day and per conversation', async () => {
     const page = await as.manager!.get('/console/llm');
     expect(page.status).toBe(200);
-    const day = new Date().toISOString().slice(0, 10);
+    const day = localDate(new Date()); // the company's day, as the page groups
     expect(page.text).toContain(`<td data-label="Dia">${day}</td>`);
     // 2 extraction calls (1000 in, 50 out) + 1 summary (2000 in, 200 out) at the test prices.
     expect(page.text).toContain('<td data-label="Tokens entrada">4.000</td>');

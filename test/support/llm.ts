@@ -41,17 +41,20 @@ export function llmAgainst(fake: FakeOpenAI, over: Partial<TestLlmOptions> = {})
 }
 
 /** A ledger in memory (unit tests). */
-export function memoryLedger(): LlmLedger & {
+export function memoryLedger(now: () => Date = () => new Date()): LlmLedger & {
   calls: import('../../src/understanding/llm/llm-assistant').LlmCallRecord[];
 } {
   const calls: import('../../src/understanding/llm/llm-assistant').LlmCallRecord[] = [];
+  /** When each call was recorded, by the given clock: spentSince counts only those at or after `since`. */
+  const at: Date[] = [];
   return {
     calls,
     async record(c) {
       calls.push(c);
+      at.push(now());
     },
-    async spentSince() {
-      return calls.reduce((s, c) => s + c.costUsd, 0);
+    async spentSince(since) {
+      return calls.reduce((s, c, i) => s + ((at[i] ?? now()) >= since ? c.costUsd : 0), 0);
     },
   };
 }

@@ -1,6 +1,8 @@
 import { and, desc, eq, gte, ilike, lt, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
 import { auditLog } from '../../db/schema';
+import { startOfLocalDate } from '../../domain/calendar';
+import { addDays } from '../../domain/warranty';
 
 /** Console actions written to the audit log (pt-BR labels for the manager's page). */
 export const AUDIT_ACTIONS = {
@@ -73,13 +75,13 @@ function likeEscape(s: string): string {
   return s.replace(/[\\%_]/g, '\\$&');
 }
 
-/** Newest first. Dates are taken as UTC days. */
+/** Newest first. `from`/`to` are days in Brasília time, as the console shows every time (both included). */
 export async function listAudit(db: Executor, f: AuditFilter) {
   const where: SQL[] = [];
   if (f.actor) where.push(ilike(auditLog.actor, `%${likeEscape(f.actor)}%`));
   if (f.action) where.push(eq(auditLog.action, f.action));
-  if (f.from) where.push(gte(auditLog.at, new Date(`${f.from}T00:00:00Z`)));
-  if (f.to) where.push(lt(auditLog.at, new Date(Date.parse(`${f.to}T00:00:00Z`) + 86_400_000)));
+  if (f.from) where.push(gte(auditLog.at, startOfLocalDate(f.from)));
+  if (f.to) where.push(lt(auditLog.at, startOfLocalDate(addDays(f.to, 1))));
   return db
     .select()
     .from(auditLog)

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { localDate, startOfLocalDay } from '../../domain/calendar';
 import type { UnderstandingContext } from '../signals';
 import type { CallOutcome, CallResult, LlmClient } from './llm-client';
 import { maskPii } from './mask-pii';
@@ -26,14 +27,14 @@ export interface LlmCallRecord {
 /** Where calls are recorded and the day's spend is read (the `llm_calls` table; memory in tests). */
 export interface LlmLedger {
   record(call: LlmCallRecord): Promise<void>;
-  /** Estimated spend since `since` (the start of the UTC day), in USD. */
+  /** Estimated spend since `since` (the start of the company's day, America/Sao_Paulo), in USD. */
   spentSince(since: Date): Promise<number>;
 }
 
 export interface LlmAssistantOptions {
   /** Mask phones, e-mails, CNPJs and CPFs before sending (LLM_MASK_PII). */
   maskPii: boolean;
-  /** LLM_DAILY_BUDGET_USD: at or above it only the rules are used until the next UTC day. */
+  /** LLM_DAILY_BUDGET_USD: at or above it only the rules are used until midnight in Brasília. */
   dailyBudgetUsd: number;
   priceInputPer1kUsd: number;
   priceOutputPer1kUsd: number;
@@ -187,12 +188,13 @@ export class LlmAssistant {
   private async withinBudget(): Promise<boolean> {
     if (this.opts.dailyBudgetUsd <= 0) return false;
     const now = this.now();
-    const day = now.toISOString().slice(0, 10);
+    // The company's day (America/Sao_Paulo), as the managers read the usage page: it resets at local midnight.
+    const day = localDate(now);
     const stale =
       !this.spend || this.spend.day !== day || now.getTime() - this.spend.readAt > (this.opts.spendCacheMs ?? 30_000);
     if (stale) {
       try {
-        const usd = await this.ledger.spentSince(new Date(`${day}T00:00:00.000Z`));
+        const usd = await this.ledger.spentSince(startOfLocalDay(now));
         this.spend = { day, usd, readAt: now.getTime() };
       } catch (err) {
         // Without the day's spend we cannot promise the budget: rules only until it can be read.

@@ -36,9 +36,9 @@ describe('LLM assistant robustness', () => {
     expect(fake.requests.length).toBe(sent + 2);
   });
 
-  it('uses only the rules once the daily budget is spent, and again the next day', async () => {
+  it('uses only the rules once the daily budget is spent, until midnight in Brasília', async () => {
     let now = new Date('2026-11-29T12:00:00Z');
-    const ledger = memoryLedger();
+    const ledger = memoryLedger(() => now);
     // 10k input tokens at 0.15 USD/1k = 1.5 USD per call; the budget is 2 USD.
     const a = testAssistant(fake, ledger, { dailyBudgetUsd: 2, priceInputPer1kUsd: 0.15, now: () => now });
     fake.respondWith(() => ({ json: EMPTY_EXTRACTION, usage: { prompt_tokens: 10_000, completion_tokens: 0 } }));
@@ -52,9 +52,12 @@ describe('LLM assistant robustness', () => {
     const third = await a.extract('porta riscada', STATE);
     expect(third.record).toMatchObject({ outcome: 'budget', costUsd: 0 });
     expect(fake.requests.length).toBe(sent);
-    // A new UTC day: the ledger counts from midnight.
-    ledger.calls.length = 0;
-    now = new Date('2026-11-30T00:00:01Z');
+    // 01:00 UTC on the 30th is 22:00 on the 29th in Brasília: still the same business day, still spent.
+    now = new Date('2026-11-30T01:00:00Z');
+    expect((await a.extract('porta riscada', STATE)).record.outcome).toBe('budget');
+    expect(fake.requests.length).toBe(sent);
+    // Midnight in Brasília (03:00 UTC): a new day, the spend counts from there.
+    now = new Date('2026-11-30T03:00:01Z');
     expect((await a.extract('porta riscada', STATE)).record.outcome).toBe('ok');
   });
 

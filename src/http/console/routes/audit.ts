@@ -1,3 +1,4 @@
+import { toIsoDate } from '../../../domain/warranty';
 import { AUDIT_ACTIONS, listAudit } from '../../../services/console/audit';
 import { formString } from '../form-values';
 import { type Html, html } from '../html';
@@ -5,7 +6,13 @@ import type { ConsoleContext } from '../index';
 import { fmtDateTime } from '../labels';
 import { page } from '../layout';
 
-const isoDate = (v: unknown) => (/^\d{4}-\d{2}-\d{2}$/.test(formString(v)) ? formString(v) : undefined);
+/** A real calendar date typed as YYYY-MM-DD (2026-02-30 is not one), else no filter. */
+const isoDate = (v: unknown) => {
+  const s = formString(v);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return undefined;
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return Number.isFinite(t) && toIsoDate(new Date(t)) === s ? s : undefined;
+};
 
 function detailsText(d: unknown): string {
   if (!d || typeof d !== 'object') return '';
