@@ -23,7 +23,9 @@
  * measured before and after phase 1 in the same run; the mean is the limit used. The same insert in autocommit
  * (one round trip) is reported beside it. CPU per message of this process (server + client) and, when the
  * PostgreSQL server is local, of its backends (from /proc) is reported too: on a shared machine it is the
- * steadier number for comparing changes. The client shares the CPU with the server.
+ * steadier number for comparing changes, split by thread where /proc allows (server loop, client, libvips, the
+ * rest). The client shares the CPU with the server. Last, on PostgreSQL, the same phases against the floor: the
+ * same HTTP server, bodies and transaction round trips with no application work (label `postgres floor`).
  *
  * Env: DATABASE_URL (adds PostgreSQL), BENCH_MESSAGES (10,000), BENCH_CONVERSATIONS (50),
  * BENCH_ONLY (comma list of `pglite`, `postgres`, `import`, `pipeline`, `floor`, `understanding`, `planner`, `photos` to run a subset while profiling),
