@@ -10,6 +10,7 @@ const CORRECTION_CUES: RegExp[] = [
   /\b(o|a) (certo|certa|correto|correta) (e|sao)\b/,
   /\b(nota|nf|numero|pedido|quantidade|codigo|produto|peca|item|cor|medida) (certa|certo|correta|correto) (e|sao)\b/,
   /\bnao e (isso|esse|essa|este|esta)\b/,
+  /\b(nota|nf|numero|codigo|quantidade|pedido) (esta |estava |ta |tava |saiu |foi )?errad[oa]\b/,
 ];
 
 /** Words allowed between "não é" and the number it rejects ("não é a nota 4521"). */

@@ -37,7 +37,8 @@ const CATEGORY_CUES: Record<ReasonCategory, Cue[]> = {
     },
     { re: /\b(rasgad|amassad|molhad|furad|estourad)\w* (a |na |da )?(caixa|embalagem)/, weight: 3 },
     { re: /\bavaria\w*/, weight: 1.5 },
-    { re: /\b(ja )?(chegou|veio|vieram|chegaram|entregou|entregaram|entregue) assim\b/, weight: 2 },
+    // "já veio assim" is the trip; "já veio assim de fábrica" is the factory (below).
+    { re: /\b(ja )?(chegou|veio|vieram|chegaram|entregou|entregaram|entregue) assim\b(?! d[ae] fabrica)/, weight: 2 },
     {
       re: new RegExp(
         `\\b(abri|abriu|abrimos|abriram|abrir|tirei|tiramos|tirou|desembal\\w*)\\b[^.]{0,30}\\b(caixa|embalagem|plastico)\\b[^.]{0,40}\\b${DAMAGE}`,
@@ -72,19 +73,26 @@ const CATEGORY_CUES: Record<ReasonCategory, Cue[]> = {
     { re: /\b(cachorro|gato|crianca|criancas|pet|animal)\b/, weight: 3 },
     { re: /\b(armazenad|armazenam|guardad|estocad|deposito|garagem)\w*/, weight: 3 },
     {
-      re: /\b(umidade|molhad\w*|agua|chuva|infiltra\w*)\b[^.]{0,20}\bobra\b|\bobra\b[^.]{0,20}\b(umidade|molhad\w*|agua|chuva)/,
+      re: /\b(umidade|molh\w*|agua|chuva|infiltra\w*)\b[^.]{0,40}\bobra\b|\bobra\b[^.]{0,20}\b(umidade|molh\w*|agua|chuva)/,
+      weight: 3,
+    },
+    // "o dano ocorreu na obra": where it happened, said outright.
+    {
+      re: /\b(ocorreu|aconteceu|foi|ocorreram|aconteceram|danificou|danificaram)\b[^.]{0,15}\b(na|durante a) obra\b/,
       weight: 3,
     },
     { re: /\bumidade\b/, weight: 1.5 },
   ],
   industria: [
     { re: /\bde fabrica(cao)?\b|\bdefeito de (fabrica|fabricacao)\b|\bfabricacao\b|\bindustria\b/, weight: 4 },
+    // "já vieram assim de fábrica", "saiu assim da fábrica": the customer places the damage at the factory.
+    { re: /\b(veio|vieram|chegou|chegaram|saiu|sairam|vem) assim d[ae] fabrica\b/, weight: 2 },
     { re: /\b(empen|entort|envergad)\w*|\b(torto|torta|tortos|tortas)\b/, weight: 3 },
     { re: /\b(descasc|descol|desplac)\w*|\bfita de borda\b|\bborda solt\w*/, weight: 3 },
     { re: /\b(bolha|bolhas|manchad\w*|mancha|manchas)\b/, weight: 3 },
     { re: /\b(estufad|estufou|estufaram|inchad|inchou|incharam)\w*/, weight: 1 },
     {
-      re: /\bcor (diferente|errada|trocada|divergente|errad\w*)\b|\b(tonalidade|tom) diferente\b|\boutra cor\b|\bcores diferentes\b|\bcor (nao bate|nao confere)\b/,
+      re: /\b(cor|tom|tonalidade)\b[^.]{0,15}\bmais (clar|escur)\w*|\bcor (diferente|errada|trocada|divergente|errad\w*)\b|\b(tonalidade|tom) diferente\b|\boutra cor\b|\bcores diferentes\b|\bcor (nao bate|nao confere)\b/,
       weight: 3,
     },
     {
@@ -143,17 +151,35 @@ const GREETING_SENTENCE = /^(oi|ola|opa|bom dia|boa tarde|boa noite|prezad[oa]s?
 const ATTACHMENT_SENTENCE =
   /^(segue|seguem|envio|anexo|foto|fotos)\b.{0,30}(foto|fotos|anexo|imagem|imagens)?[\s.!]*$/i;
 const MAX_DESCRIPTION = 500;
+/** After . ! ? or at a line break; not after an abbreviation's dot ("cód. 512057", "nº. 3", "ref. 615044"). */
+const SENTENCE_BREAK =
+  /(?<=[.!?])(?<!\b(?:c[oó]d|ref|n[º°o]|num|obs|qtde?|unid|un|p[cç]|aprox|tel|ex|sr|sra|dr|av)\.)\s+|\n+/i;
 
 /**
  * The customer's own words for the problem: the sentences that carry a problem cue, without
  * greetings and "segue foto". When the bot asked for the reason, the whole answer is the description.
  */
+/**
+ * "Digitei errado", "a nota está errada": the customer talks about what they typed, not about the part. Those
+ * words are no damage, and a correction made of them only ("pera, digitei errado, a nf certa é 318602") must
+ * not replace the reason already given.
+ */
+const TYPING_SLIP =
+  /\b(digitei|digitou|escrevi|escreveu|mandei|passei|informei|coloquei|botei|falei|enviei)\b[^.,;!?]{0,25}\berrad[oa]s?\b|\b(nota|nf|numero|codigo|quantidade|pedido|protocolo|cnpj) (esta |estava |ta |tava |saiu |foi )?errad[oa]\b/g;
+
+function withoutTypingSlips(text: string): string {
+  return text.replace(TYPING_SLIP, ' ');
+}
+
 function describe(msg: Message, asked: boolean): string | undefined {
   const sentences = msg.original
-    .split(/(?<=[.!?])\s+|\n+/)
+    .split(SENTENCE_BREAK)
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
-  const problem = sentences.filter((s) => hasProblemCue(normalForm(s)) || reasonCategoryOf(normalForm(s)));
+  const problem = sentences.filter((s) => {
+    const form = withoutTypingSlips(normalForm(s));
+    return hasProblemCue(form) || reasonCategoryOf(form);
+  });
   let chosen = problem;
   if (chosen.length === 0 && asked) {
     chosen = sentences.filter((s) => !GREETING_SENTENCE.test(s) && !ATTACHMENT_SENTENCE.test(s));
@@ -169,8 +195,9 @@ function describe(msg: Message, asked: boolean): string | undefined {
  */
 export function detectReason(msg: Message, ctx: UnderstandingContext): Signals['reason'] {
   const asked = ctx.expecting === 'reason';
-  const category = reasonCategoryOf(msg.text);
-  if (!category && !hasProblemCue(msg.text) && !asked) return undefined;
+  const text = withoutTypingSlips(msg.text);
+  const category = reasonCategoryOf(text);
+  if (!category && !hasProblemCue(text) && !asked) return undefined;
   const description = describe(msg, asked) ?? msg.original.trim();
   if (!description) return undefined;
   return category ? { category, description } : { description };

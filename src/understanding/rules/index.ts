@@ -59,7 +59,7 @@ function understand(text: string, ctx: UnderstandingContext): Signals {
   claimInvoiceItemCodes(msg, ctx, claims);
   const orderNumber = parseOrderNumber(msg, ctx, claims);
   const { denied } = claimNegatedNumbers(msg, claims);
-  signals.invoiceNumbers = parseInvoiceNumbers(msg, claims);
+  signals.invoiceNumbers = parseInvoiceNumbers(msg, claims, vocabulary);
   claimAdjacentCodes(msg, ctx, claims, vocabulary);
   for (const nf of parseBareInvoiceNumbers(msg, ctx, claims)) {
     if (!signals.invoiceNumbers.includes(nf)) signals.invoiceNumbers.push(nf);

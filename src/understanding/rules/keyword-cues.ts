@@ -16,7 +16,7 @@ export function scoreCues(text: string, cues: readonly Cue[]): number {
  * reason description is cut around.
  */
 const PROBLEM_CUES: readonly RegExp[] = [
-  /\b(quebr|trinc|rach|risc|arranh|amass|lasc|empen|entort|descasc|descol|desplac|estuf|inchad|inchou|manch|bolha|defeit|avari|danific|estrag|estour|estilha|desalinh|emperr|travand|mof|podre|rasgad|molhad|batid|furad|solta|soltou|soltand|torto|torta|tortos|tortas|roeu|caiu|cairam|derrub)\w*/,
+  /\b(quebr|trinc|rach|risc|arranh|amass|lasc|empen|entort|descasc|descol|desplac|estuf|inchad|inchou|incharam|inchar|manch|bolha|defeit|avari|danific|estrag|estour|estilha|desalinh|emperr|travand|mof|podre|rasgad|molhad|molhou|molharam|batid|furad|solta|soltou|soltand|torto|torta|tortos|tortas|roeu|caiu|cairam|derrub)\w*/,
   /\b(falt(ou|ando|a|am|aram|ava)|nao veio|nao vieram|a menos)\b/,
   /\b(veio|vieram|vem|chegou|chegaram|esta|estao|estava|ficou|ficaram) sem (o|a|os|as)?\b/,
   /\b(veio|vieram|ficou|ficaram|esta|estao) (menor|maior|mais curt\w*|mais compri\w*|mais larg\w*|mais estreit\w*)\b/,

@@ -1,5 +1,6 @@
 import type { InvoiceItemHint, ProductRef, UnderstandingContext } from '../signals';
 import { findProductPhrases, PREPOSITIONS, type ProductPhrase } from './find-product-phrases';
+import { numberWordValue } from './number-words';
 import { quantityAfter, quantityBefore } from './parse-quantity';
 import type { ProductVocabulary } from './product-vocabulary';
 import { type ItemScore, scoreItem } from './score-items';
@@ -26,6 +27,11 @@ interface Candidate {
 
 interface Resolved {
   ref: ProductRef;
+  /**
+   * Named by description after a preposition ("o resto do balcão", "não fecha no trilho"): where the damage is
+   * or what it is compared with, not the product reported — unless nothing else is named.
+   */
+  contextual: boolean;
   /** Keys of the product nouns in the phrase ("portas do aéreo" → porta, aereo). */
   nounKeys: Set<string>;
   /** The phrase is nouns only ("1 porta", "portas do aéreo"): it adds no identity of its own. */
@@ -104,8 +110,47 @@ function resolvePhrase(phrase: ProductPhrase, msg: Message, ctx: UnderstandingCo
   return { code: winner.code, mask: winner.mask, words };
 }
 
+/** Articles skipped when looking at the word that introduces a product phrase ("do o" never occurs, "no a" neither). */
+const ARTICLES = new Set(['o', 'a', 'os', 'as', 'um', 'uma', 'uns', 'umas']);
+/** Prepositions that make the noun after them a place or a comparison: "fica no trilho", "o resto do balcão". */
+const LOCATIVE = new Set([
+  ...PREPOSITIONS,
+  'no',
+  'na',
+  'nos',
+  'nas',
+  'em',
+  'num',
+  'numa',
+  'ao',
+  'aos',
+  'pelo',
+  'pela',
+  'pelos',
+  'pelas',
+  'sobre',
+  'entre',
+]);
+
+/**
+ * Whether the phrase at `head` is introduced by a locative preposition (articles skipped). A partitive count is
+ * not one: "2 das frentes", "uma das portas" name the product.
+ */
+function introducedByPreposition(tokens: Token[], head: number): boolean {
+  let k = head - 1;
+  while (k >= 0 && tokens[k]!.kind === 'word' && ARTICLES.has(tokens[k]!.norm)) k--;
+  const t = tokens[k];
+  if (t?.kind !== 'word' || !LOCATIVE.has(t.norm)) return false;
+  const before = tokens[k - 1];
+  const count = before?.kind === 'number' || (before?.kind === 'word' && numberWordValue(before.norm) !== undefined);
+  return !(count && PREPOSITIONS.has(t.norm));
+}
+
 /** Merges refs to the same item and attaches loose quantities ("…1 peça", "…1 porta"). */
-function consolidate(found: Resolved[]): { refs: ProductRef[]; looseQuantity?: number } {
+function consolidate(all: Resolved[]): { refs: ProductRef[]; looseQuantity?: number } {
+  // A product mentioned only as a place or a comparison, beside one that is reported, is not an item.
+  const reported = all.some((r) => !r.contextual && !r.generic);
+  const found = reported ? all.filter((r) => !r.contextual || r.ref.quantity !== undefined) : all;
   const resolved: Resolved[] = [];
   const loose: Resolved[] = [];
   for (const r of found) (r.ref.code ? resolved : loose).push(r);
@@ -185,6 +230,7 @@ export function matchProducts(
     const isNoun = (t: Token) => t.kind === 'word' && vocab.isNoun(t.norm);
     found.push({
       ref,
+      contextual: phrase.code === undefined && introducedByPreposition(msg.tokens, phrase.head),
       generic: phrase.generic,
       nounKeys: new Set(content.filter(isNoun).map((t) => wordKey(t.norm))),
       bare: content.every(isNoun),

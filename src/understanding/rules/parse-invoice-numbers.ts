@@ -1,5 +1,6 @@
 import { normalizeInvoiceNumber } from '../../domain/invoice-number';
 import type { UnderstandingContext } from '../signals';
+import type { ProductVocabulary } from './product-vocabulary';
 import { keywordBefore, significantDigits } from './token-utils';
 import type { Claims, Message, Token } from './types';
 
@@ -63,7 +64,7 @@ function continuesInvoiceList(tokens: Token[], i: number, taken: Set<number>): b
  * 3–9 digits. Phones, CNPJs, dates, measures, money, protocols, orders and product codes are
  * separate tokens or already claimed, so they never get here.
  */
-export function parseInvoiceNumbers(msg: Message, claims: Claims): string[] {
+export function parseInvoiceNumbers(msg: Message, claims: Claims, vocabulary?: ProductVocabulary): string[] {
   const { tokens } = msg;
   const found: string[] = [];
   // Numbers that anchor a list: accepted ones and ones the customer rejected ("não é 4521, é 4522").
@@ -77,7 +78,13 @@ export function parseInvoiceNumbers(msg: Message, claims: Claims): string[] {
       continue;
     }
     if (claim) continue;
-    if (keyworded || continuesInvoiceList(tokens, i, anchors)) {
+    // "nf 88001, 410117 grafite": a number followed by a finish or a product word is an item, not a second NF.
+    const next = tokens[i + 1];
+    const describesProduct =
+      next?.kind === 'word' &&
+      vocabulary !== undefined &&
+      (vocabulary.isDescriptor(next.norm) || vocabulary.isNoun(next.norm));
+    if (keyworded || (continuesInvoiceList(tokens, i, anchors) && !describesProduct)) {
       anchors.add(i);
       claims.set(i, 'invoice');
       const nf = normalizeInvoiceNumber(t.norm);

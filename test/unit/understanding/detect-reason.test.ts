@@ -26,6 +26,10 @@ describe('reason', () => {
     ['faltou peça na caixa', 'industria'],
     ['manchada', 'industria'],
     ['com bolha', 'industria'],
+    ['as dobradiças vieram com a caneca quebrada, já vieram assim de fábrica', 'industria'],
+    ['a porta ja veio assim, quebrada', 'transporte'],
+    ['as laterais molharam e incharam. o dano ocorreu na obra, não na fábrica', 'cliente'],
+    ['as frentes vieram com a cor mais clara que o resto', 'industria'],
   ])('%s → %s', (text, expected) => {
     expect(category(text)).toBe(expected);
   });
@@ -33,6 +37,20 @@ describe('reason', () => {
   it('keeps the customer words without greetings and attachments notes', () => {
     const r = understandRules('Bom dia!\nA porta chegou com a quina amassada.\nSegue foto.').reason;
     expect(r).toEqual({ category: 'transporte', description: 'A porta chegou com a quina amassada.' });
+  });
+
+  it('takes no reason from talk about what was typed ("digitei errado")', () => {
+    expect(understandRules('pera, digitei errado, a nf certa é 318602').reason).toBeUndefined();
+    expect(understandRules('a nota ta errada, é 4522').reason).toBeUndefined();
+    expect(understandRules('a nota ta errada, é 4522').correction).toBe(true);
+    expect(understandRules('veio a peça errada').reason?.category).toBe('industria');
+  });
+
+  it('does not cut the description at an abbreviation ("cód. 512057")', () => {
+    const r = understandRules(
+      'Prezados,\nas 2 laterais (cód. 512057) molharam na base. O dano ocorreu na obra.\nAtt, Ana',
+    ).reason;
+    expect(r?.description).toBe('as 2 laterais (cód. 512057) molharam na base. O dano ocorreu na obra.');
   });
 
   it('gives a description without category when the problem is unclear', () => {

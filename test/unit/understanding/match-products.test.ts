@@ -54,6 +54,29 @@ describe('product references by description', () => {
     expect(refs('a porta que quebrou é a grafite', KITCHEN)[0]?.code).toBe('615021');
   });
 
+  it('does not take a product named as a place or a comparison for a second item', () => {
+    const found = refs(
+      'nf 318481. 615044 - 2 unidades. as frentes de gaveta vieram com a cor diferente, bem mais clara que o resto do balcao',
+      SAMPLE,
+    );
+    expect(found.map((r) => [r.code, r.quantity])).toEqual([['615044', 2]]);
+    expect(
+      refs('a porta 615020 veio empenada, nao fecha direito no armario de banheiro', SAMPLE).map((r) => r.code),
+    ).toEqual(['615020']);
+  });
+
+  it('still takes a product after a preposition when it is the only one, or has its quantity', () => {
+    expect(refs('riscou no balcao', SAMPLE).map((r) => r.code)).toEqual(['626011']);
+    expect(refs('a porta 615020 e 2 das frentes de gaveta cinza', SAMPLE).map((r) => r.code)).toEqual([
+      '615020',
+      '615044',
+    ]);
+    expect(refs('a porta 615020 veio riscada e o balcao tambem', SAMPLE).map((r) => r.code)).toEqual([
+      '615020',
+      '626011',
+    ]);
+  });
+
   it('does not take the hinge of "furação da dobradiça" for the product', () => {
     const found = refs('uma das portas do aereo veio sem a furacao da dobradica', [SAMPLE[3]!, SAMPLE[1]!]);
     expect(found.map((r) => r.code)).toEqual(['626028']);
