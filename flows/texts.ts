@@ -59,6 +59,8 @@ export const NEED_PHRASES = {
   /** Where the channel has a "share my phone" button (Telegram). */
   cnpjOrPhone: 'o CNPJ da loja (ou toque em "Compartilhar meu telefone", se seu telefone é o cadastrado)',
   invoice: 'o número da nota fiscal',
+  /** After a number that was not found: the question the miss leads to. */
+  invoiceRecheck: 'o número certo da nota fiscal (pode conferir na nota)',
   items: 'o código do produto e a quantidade',
   itemsKnownInvoice: 'qual peça/produto da nota e a quantidade',
   reason: 'o que aconteceu com a peça',
@@ -93,8 +95,7 @@ export const T = {
   identifyFirst: 'Antes, preciso identificar a sua loja.',
 
   // invoice
-  invoiceNotFound: (nf: string) =>
-    `Não encontrei a nota fiscal ${nf} no cadastro da sua loja. Pode conferir o número da nota fiscal?`,
+  invoiceNotFound: (nf: string) => `Não encontrei a nota fiscal ${nf} no cadastro da sua loja.`,
   invoiceAcceptedUnverified: (nf: string) =>
     `Ainda não localizei a NF ${nf}, mas tudo bem: vou registrar assim e a equipe confere a nota na análise.`,
   invoiceFound: (nf: string, date: string) => `Encontrei a NF ${nf}, emitida em ${date}.`,
@@ -117,6 +118,11 @@ export const T = {
     n === 1
       ? 'O arquivo que você mandou não é uma imagem que eu consiga abrir 😕 Pode enviar a foto em JPG ou PNG?'
       : `${n} arquivos que você mandou não são imagens que eu consiga abrir 😕 Pode enviá-los em JPG ou PNG?`,
+  /** Some files of the message were refused, others taken: no question, the rest of the reply goes on. */
+  photoRefusedOthersTaken: (refused: number, taken: number) =>
+    `${refused === 1 ? 'Um dos arquivos não é uma imagem' : `${refused} dos arquivos não são imagens`} que eu consiga abrir 😕 ${
+      taken === 1 ? 'A outra foto eu recebi' : `As outras ${taken} fotos eu recebi`
+    }; se quiser, mande de novo em JPG ou PNG.`,
   photoTooLarge: 'Uma das imagens passou do limite de tamanho (10 MB). Pode mandar uma versão menor?',
   photoUnavailable: 'Não consegui baixar uma das imagens que você mandou 😕 Pode enviar de novo?',
   photoTooMany: 'Recebi muitas imagens de uma vez; guardei as 10 primeiras.',

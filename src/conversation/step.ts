@@ -65,6 +65,10 @@ export interface StepResult {
 export type Understand = (text: string, ctx: UnderstandingContext) => Signals;
 
 const REASON_CATEGORIES: ReasonCategory[] = ['industria', 'transporte', 'cliente'];
+/** Words that add an item to the list rather than correct it: "também", "tb", "além do", "mais um". */
+const ALSO_RX = /\b(tambem|tb|tbm|tmb|alem d[aeo]s?|mais um|mais uma|outro|outra)\b/;
+/** In a correction, words that make the items named the whole list: "é só a porta", "o item é o 523018". */
+const ONLY_THESE_RX = /\b(so|somente|apenas|unicamente|soh)\b|\b(o item|a peca|o produto) (e|era|eh)\b/;
 const SAFETY_RX = /\b(aprov|autoriz|liber)\w*\b.*\b(meu|minha|pedido|solicitac)|ignor\w* (as |todas )?(as )?instruc/;
 
 /**
@@ -232,7 +236,9 @@ class Turn {
   }
 
   private attachmentNotes() {
-    if (this.input.refusedAttachments > 0) this.notes.push(T.photoRefused(this.input.refusedAttachments));
+    const refused = this.input.refusedAttachments;
+    const taken = this.input.photos.length;
+    if (refused > 0) this.notes.push(taken > 0 ? T.photoRefusedOthersTaken(refused, taken) : T.photoRefused(refused));
     if (this.input.tooLargeAttachments > 0) this.notes.push(T.photoTooLarge);
     if ((this.input.unavailableAttachments ?? 0) > 0) this.notes.push(T.photoUnavailable);
     if ((this.input.droppedAttachments ?? 0) > 0) this.notes.push(T.photoTooMany);
@@ -537,13 +543,26 @@ class Turn {
     }
     const all = [...d.pendingRefs, ...refs];
     d.pendingRefs = [];
-    const replacing = (this.sig.correction || this.sig.yesNo === 'no') && refs.some((r) => r.code);
+    // "Na verdade tem a dobradiça também" adds to the list; a correction without "também" replaces it.
+    const adding = ALSO_RX.test(fold(this.input.text));
+    const replacing = (this.sig.correction || this.sig.yesNo === 'no') && refs.some((r) => r.code) && !adding;
     const resolved: DraftItem[] = [];
     for (const ref of all) {
       const item = await this.resolveRef(d, ref);
       if (item) resolved.push(item);
     }
-    if (replacing && resolved.some((r) => !d.items.some((i) => sameItem(i, r)))) d.items = [];
+    if (replacing) {
+      const isNew = resolved.some((r) => !d.items.some((i) => sameItem(i, r)));
+      const newQuantity = resolved.some(
+        (r) => r.quantityStated && d.items.some((i) => sameItem(i, r) && i.quantity !== r.quantity),
+      );
+      if (isNew) d.items = [];
+      else if (!newQuantity || ONLY_THESE_RX.test(fold(this.input.text))) {
+        // "Não, o item é o 523018": naming items already listed, and changing nothing about them, says the others
+        // are not part of it ("é só a porta" says so in words).
+        d.items = d.items.filter((i) => resolved.some((r) => sameItem(i, r)));
+      }
+    }
     for (const item of resolved) {
       const existing = d.items.find((i) => sameItem(i, item));
       if (existing) {
@@ -713,6 +732,7 @@ class Turn {
     }
     const phrases = needs.map((n) => {
       if (n === 'items' && d.invoice) return NEED_PHRASES.itemsKnownInvoice;
+      if (n === 'invoice' && d.missedInvoice && d.missedInvoice === d.invoiceNumber) return NEED_PHRASES.invoiceRecheck;
       if (n === 'reason_category') return 'a causa do problema (defeito de fábrica, transporte ou montagem)';
       if (n === 'cnpj') return this.cnpjPhrase();
       return NEED_PHRASES[n as keyof typeof NEED_PHRASES];

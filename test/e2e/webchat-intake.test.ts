@@ -109,6 +109,39 @@ describe.each(dbKinds())('web chat intake on %s', (kind) => {
     ]);
   });
 
+  it('does not add a product named only as a place, and "não, o item é …" leaves only that item', async () => {
+    const from = '(54) 99911-0007';
+    const r1 = await t.say(
+      from,
+      'nf 88001, 410117 grafite 2 unidades: as frentes vieram com a cor mais clara que o resto da porta basculante',
+      { photos: [await photo()] },
+    );
+    expect(said(r1)).toMatch(/410117.*qtd: 2/);
+    expect(said(r1)).not.toMatch(/410100/);
+    // Two items listed; the customer says which one it is.
+    const r2 = await t.say(from, 'na verdade tem a dobradiça 930011 tambem, 1 unidade');
+    expect(said(r2)).toMatch(/410117.*qtd: 2/);
+    expect(said(r2)).toMatch(/930011.*qtd: 1/);
+    const r3 = await t.say(from, 'nao, o item é 410117 grafite - 2 unidades');
+    expect(said(r3)).toMatch(/410117.*qtd: 2/);
+    expect(said(r3)).not.toMatch(/930011/);
+    const r4 = await t.say(from, 'sim');
+    const req = (await requests()).find((r) => r.protocol === lastProtocol(r4))!;
+    expect(req.items.map((i) => [i.productCode, i.quantity])).toEqual([['410117', 2]]);
+  });
+
+  it('asks for the invoice once after a miss, and keeps the reason through the NF correction', async () => {
+    const from = '(54) 99911-0008';
+    const r1 = await t.say(from, 'oi, a nota é 88010, a porta basculante veio com a caixa rasgada e amassada, 1 un');
+    const text = said(r1);
+    expect(text).toMatch(/Não encontrei a nota fiscal 88010/);
+    expect(text.match(/nota fiscal/g)).toHaveLength(2); // the miss, and one question
+    expect(text).toMatch(/foto/);
+    const r2 = await t.say(from, 'pera, digitei errado, a nf certa é 88001', { photos: [await photo()] });
+    expect(said(r2)).toMatch(/410100.*qtd: 1/);
+    expect(said(r2)).toMatch(/Motivo: Dano no transporte\/entrega — ".*porta basculante veio com a caixa rasgada/);
+  });
+
   it('warns early when out of warranty and still submits when the customer goes on', async () => {
     const from = '(54) 99911-0002';
     const r1 = await t.say(from, 'NF 88002 o tampo 520031 esta descascando');
@@ -178,6 +211,19 @@ describe.each(dbKinds())('web chat intake on %s', (kind) => {
     expect(text).toMatch(/foto/);
     const r2 = await t.say(L200, 'cancelar');
     expect(said(r2)).toMatch(/cancelei/);
+  });
+
+  it('with a non-image beside a real photo, says the photo was taken instead of asking for it again', async () => {
+    const r = await t.say(L200, 'nf 88003 a prateleira 520048 chegou quebrada, 1 un', {
+      photos: [await photo()],
+      files: [{ data: Buffer.from('%PDF-1.4 not an image'), filename: 'foto2.jpg', contentType: 'image/jpeg' }],
+    });
+    const text = said(r);
+    expect(text).toMatch(/Um dos arquivos não é uma imagem que eu consiga abrir 😕 A outra foto eu recebi/);
+    expect(text).not.toMatch(/Pode enviar a foto/);
+    expect(text).toMatch(/Fotos: 1/);
+    expect(text).toMatch(/Posso registrar\?/);
+    expect(said(await t.say(L200, 'cancelar'))).toMatch(/cancelei/);
   });
 
   it('answers status questions with the customer’s own requests only', async () => {
