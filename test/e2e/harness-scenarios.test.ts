@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+/*
+ * Whole conversations as the outside evaluation plays them: the evaluation's own harness
+ * (../shared/eval-sample/harness.mjs: imports the CSVs with the CLI, starts `npm start`, talks over the web chat
+ * API, judges through the staff API) on the public sample and on our held-out set (test/fixtures/scenarios,
+ * written without reading the bot's code). Every scenario must pass, at no more customer turns than its minimum.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const HARNESS = path.resolve(ROOT, '../shared/eval-sample/harness.mjs');
+const SETS: [string, string][] = [
+  ['the public sample', path.resolve(ROOT, '../shared/eval-sample')],
+  ['our held-out set', path.join(ROOT, 'test/fixtures/scenarios')],
+];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function runHarness(cases: string, port: number): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    // The product on its embedded defaults, as `npm start` from a fresh clone.
+    for (const k of ['DATABASE_URL', 'REDIS_URL', 'NODE_OPTIONS', 'JEST_WORKER_ID']) delete env[k];
+    const child = spawn(process.execPath, [HARNESS, '--project', ROOT, '--cases', cases, '--port', String(port)], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+    });
+    child.stderr.on('data', (c) => {
+      out += c;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+const describeWithHarness = fs.existsSync(HARNESS) ? describe : describe.skip;
+if (!fs.existsSync(HARNESS))
+  console.warn(`Harness scenarios SKIPPED: ${HARNESS} not found (../shared is beside the project)`);
+
+describeWithHarness('conversations played by the evaluation harness', () => {
+  it.each(SETS)(
+    'passes every scenario of %s at its minimum turns',
+    async (_name, cases) => {
+      const scenarios = JSON.parse(fs.readFileSync(path.join(cases, 'scenarios.json'), 'utf8')).scenarios as unknown[];
+      const { code, out } = await runHarness(cases, await freePort());
+      const summary = out.trim().split('\n').at(-1);
+      if (code !== 0) throw new Error(`harness exit ${code}:\n${out.slice(-6000)}`);
+      expect(summary).toBe(`${scenarios.length} passed, 0 failed`);
+      const turns = /Turns \(passed scenarios\): (\d+) used vs (\d+) minimum/.exec(out);
+      expect(turns).not.toBeNull();
+      expect(Number(turns![1])).toBeLessThanOrEqual(Number(turns![2]));
+    },
+    240_000,
+  );
+});
