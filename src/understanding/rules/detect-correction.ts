@@ -3,7 +3,7 @@ import type { Claims, Message, Token } from './types';
 /** Phrases that announce a correction of something said before. */
 const CORRECTION_CUES: RegExp[] = [
   /\bna verdade\b/,
-  /\b(errei|errou|erramos|me enganei|se enganou|nos enganamos|enganei)\b/,
+  /\b(errei|errou|erramos|me enganei|se enganou|nos enganamos|enganei|me confundi|confundi|troquei)\b/,
   /\b(corrigindo|correcao|corrige|corrigir|retificando|retifica)\b/,
   /\b(digitei|escrevi|mandei|passei|informei) (o |a )?\w* ?errad[oa]\b/,
   /\bquis dizer\b/,

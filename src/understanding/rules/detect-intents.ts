@@ -57,6 +57,8 @@ const INTENT_CUES: Record<Exclude<Intent, 'saudacao'>, Cue[]> = {
     { re: /\b(ninguem (me )?respondeu|sem resposta|aguardando|cade)\b/, weight: 2 },
     { re: /\b(foi|foram) cancelad\w*/, weight: 2 },
     { re: /\b(consultar|ver|saber)\b[^.?]{0,20}\b(pedido|solicitacao|assistencia|chamado|protocolo)\b/, weight: 1.5 },
+    // "em que pé está", "como ficou a minha solicitação", "alguma notícia"
+    { re: /\bem que pe (esta|estao|anda|andam|ta|tao|ficou)\b/, weight: 3 },
   ],
   promob: [
     { re: /\bpromob\w*/, weight: 5 },
@@ -141,6 +143,8 @@ function intentScores(text: string, hints: IntentHints): Map<Intent, number> {
     add('montagem', 1.5);
   }
   if (hints.hasProtocol) add('status', 2);
+  // "…a assistência do pedido 73077?": a question naming an order, with no damage told, asks how it is going.
+  if (hints.hasOrder && !problem && QUESTION.test(text) && (scores.get('status') ?? 0) > 0) add('status', 1);
   if (hints.hasOrder && (scores.get('financeiro') ?? 0) > 0) add('financeiro', 1);
   return scores;
 }

@@ -171,6 +171,22 @@ function withoutTypingSlips(text: string): string {
   return text.replace(TYPING_SLIP, ' ');
 }
 
+/** A greeting, with a short vocative, opening the sentence: "opa boa tarde, ", "boa tarde meu rei, ", "Oi! ". */
+const LEAD_GREETING =
+  /^((oi|ol[aá]|opa|e a[ií]|eai|bom dia|boa tarde|boa noite|prezad[oa]s?|pessoal|galera|tudo bem|tudo bom|blz|beleza)\b[\s,!.]*)+([^\s,.:;!?]+(\s+[^\s,.:;!?]+){0,2}\s*[,!]\s*)?/i;
+/** The invoice said before the problem: "NF 318528: ", "Referente à NF 318790: ", "Segue NF 318586 — ". */
+const LEAD_INVOICE =
+  /^((referente [aà]|segue( a)?|sobre a|pedido d[ao]|da|na)\s+)?(nf-?e?|nota( fiscal)?|danfe)\s*(n[º°o.]*\s*)?[\d.\-/]+\s*[:,—–-]\s*/i;
+
+/**
+ * The sentence without what opens it but is not the problem: a greeting, the invoice number (shown beside the
+ * description anyway). What is left starts with a capital letter as the customer's sentence did, or lower case.
+ */
+function withoutLeadIn(sentence: string): string {
+  const rest = sentence.replace(LEAD_GREETING, '').replace(LEAD_INVOICE, '');
+  return rest.length >= 12 ? rest : sentence;
+}
+
 function describe(msg: Message, asked: boolean): string | undefined {
   const sentences = msg.original
     .split(SENTENCE_BREAK)
@@ -184,7 +200,7 @@ function describe(msg: Message, asked: boolean): string | undefined {
   if (chosen.length === 0 && asked) {
     chosen = sentences.filter((s) => !GREETING_SENTENCE.test(s) && !ATTACHMENT_SENTENCE.test(s));
   }
-  const text = chosen.join(' ').replace(/\s+/g, ' ').trim();
+  const text = chosen.map(withoutLeadIn).join(' ').replace(/\s+/g, ' ').trim();
   if (!text) return undefined;
   return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION - 1)}…` : text;
 }

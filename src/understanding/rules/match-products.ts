@@ -146,11 +146,59 @@ function introducedByPreposition(tokens: Token[], head: number): boolean {
   return !(count && PREPOSITIONS.has(t.norm));
 }
 
+const COPULAS = new Set([
+  'esta',
+  'ta',
+  'estao',
+  'tao',
+  'ficou',
+  'ficaram',
+  'veio',
+  'vieram',
+  'chegou',
+  'chegaram',
+  'e',
+]);
+const FINE = new Set([
+  'bom',
+  'boa',
+  'bons',
+  'boas',
+  'ok',
+  'certo',
+  'certa',
+  'certos',
+  'certas',
+  'perfeito',
+  'perfeita',
+  'perfeitos',
+  'perfeitas',
+  'normal',
+  'inteiro',
+  'inteira',
+  'inteiros',
+  'inteiras',
+]);
+
+/** "o trilho tá bom", "as portas vieram perfeitas", "a lateral está ok": the product is said to be fine. */
+function saidToBeFine(tokens: Token[], end: number): boolean {
+  const a = tokens[end + 1];
+  const b = tokens[end + 2];
+  if (a?.kind !== 'word' || !COPULAS.has(a.norm)) return false;
+  if (b?.kind === 'word' && FINE.has(b.norm)) return true;
+  return (
+    b?.norm === 'sem' && ['problema', 'problemas', 'defeito', 'defeitos', 'nada'].includes(tokens[end + 3]?.norm ?? '')
+  );
+}
+
 /** Merges refs to the same item and attaches loose quantities ("…1 peça", "…1 porta"). */
-function consolidate(all: Resolved[]): { refs: ProductRef[]; looseQuantity?: number } {
+function consolidate(all: Resolved[], invoiceKnown: boolean): { refs: ProductRef[]; looseQuantity?: number } {
   // A product mentioned only as a place or a comparison, beside one that is reported, is not an item.
   const reported = all.some((r) => !r.contextual && !r.generic);
-  const found = reported ? all.filter((r) => !r.contextual || r.ref.quantity !== undefined) : all;
+  // After a preposition, words that match no item of a known invoice are a place ("esfarelando na dobradiça").
+  const place = (r: Resolved) =>
+    r.contextual && r.ref.quantity === undefined && (reported || (invoiceKnown && !r.ref.code));
+  const found = all.filter((r) => !place(r));
   const resolved: Resolved[] = [];
   const loose: Resolved[] = [];
   for (const r of found) (r.ref.code ? resolved : loose).push(r);
@@ -221,8 +269,13 @@ export function matchProducts(
   if (phrases.length === 0) return { refs: matchWholeMessage(msg, ctx, claims) };
   const found: Resolved[] = [];
   for (const phrase of phrases) {
+    if (saidToBeFine(msg.tokens, phrase.end)) continue;
     const ref = resolvePhrase(phrase, msg, ctx, claims);
-    const quantity = quantityBefore(msg.tokens, phrase.head, claims) ?? quantityAfter(msg.tokens, phrase.end, claims);
+    const contextual = phrase.code === undefined && introducedByPreposition(msg.tokens, phrase.head);
+    // "…esfarelando na dobradiça, 1 unidade": a count after a place belongs to the product reported, not to it.
+    const quantity =
+      quantityBefore(msg.tokens, phrase.head, claims) ??
+      (contextual ? undefined : quantityAfter(msg.tokens, phrase.end, claims));
     if (quantity !== undefined) ref.quantity = quantity;
     const content = msg.tokens
       .slice(phrase.head, phrase.end + 1)
@@ -230,11 +283,11 @@ export function matchProducts(
     const isNoun = (t: Token) => t.kind === 'word' && vocab.isNoun(t.norm);
     found.push({
       ref,
-      contextual: phrase.code === undefined && introducedByPreposition(msg.tokens, phrase.head),
+      contextual,
       generic: phrase.generic,
       nounKeys: new Set(content.filter(isNoun).map((t) => wordKey(t.norm))),
       bare: content.every(isNoun),
     });
   }
-  return consolidate(found);
+  return consolidate(found, (ctx.invoiceItems?.length ?? 0) > 0);
 }

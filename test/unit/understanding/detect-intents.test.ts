@@ -12,6 +12,7 @@ describe('intents', () => {
     ['o montador riscou a porta', 'assistencia'],
     ['alguma novidade da minha solicitação?', 'status'],
     ['como está meu pedido de assistência', 'status'],
+    ['conseguem ver em que pé está a assistência do pedido 73077? aquela dos gaveteiros', 'status'],
     ['AT-000123', 'status'],
     ['Como faço pra atualizar a biblioteca no Promob?', 'promob'],
     ['qual a altura certa pra instalar o aereo?', 'montagem'],

@@ -46,6 +46,20 @@ describe('reason', () => {
     expect(understandRules('veio a peça errada').reason?.category).toBe('industria');
   });
 
+  it('leaves greetings and the invoice number out of the description', () => {
+    const d = (text: string) => understandRules(text).reason?.description;
+    expect(d('opa boa tarde, essa foto é da porta que chegou quebrada')).toBe(
+      'essa foto é da porta que chegou quebrada',
+    );
+    expect(d('boa tarde meu rei, a porta veio riscada de fabrica')).toBe('a porta veio riscada de fabrica');
+    expect(d('Referente à NF 318790: 4 dobradiças vieram com o amortecedor vazando óleo')).toBe(
+      '4 dobradiças vieram com o amortecedor vazando óleo',
+    );
+    expect(d('Bom dia, pedido da NF 318574: as corrediças vieram travando')).toBe('as corrediças vieram travando');
+    // Nothing left worth keeping: the sentence as it was.
+    expect(d('oi, quebrou')).toBe('oi, quebrou');
+  });
+
   it('does not cut the description at an abbreviation ("cód. 512057")', () => {
     const r = understandRules(
       'Prezados,\nas 2 laterais (cód. 512057) molharam na base. O dano ocorreu na obra.\nAtt, Ana',

@@ -65,6 +65,17 @@ describe('product references by description', () => {
     ).toEqual(['615020']);
   });
 
+  it('drops a product said to be fine ("o trilho tá bom")', () => {
+    expect(
+      refs('me confundi, a porta 615020 ta boa, o que veio riscado é o balcao branco', SAMPLE).map((r) => r.code),
+    ).toEqual(['626011']);
+  });
+
+  it('takes unknown words after a preposition for a place when the invoice is known, and its count for the product', () => {
+    const found = refs('o balcao 626011 esta com o MDF esfarelando na dobradiça do canto, 1 unidade', [SAMPLE[2]!]);
+    expect(found).toEqual([expect.objectContaining({ code: '626011', quantity: 1 })]);
+  });
+
   it('still takes a product after a preposition when it is the only one, or has its quantity', () => {
     expect(refs('riscou no balcao', SAMPLE).map((r) => r.code)).toEqual(['626011']);
     expect(refs('a porta 615020 e 2 das frentes de gaveta cinza', SAMPLE).map((r) => r.code)).toEqual([

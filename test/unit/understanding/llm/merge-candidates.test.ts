@@ -151,7 +151,7 @@ describe('mergeCandidates: the model proposes, rules and validators decide', () 
   });
 
   it('uses the model intent outside a flow when the rules found none', () => {
-    const text = 'queria entender em que pé anda aquela troca que pedi semana passada';
+    const text = 'queria entender o que houve com aquela troca que pedi semana passada';
     expect(understandRules(text, {}).intents.filter((i) => i !== 'saudacao')).toEqual([]);
     const { signals, choices } = merge(text, { intent: 'status' });
     expect(signals.intents[0]).toBe('status');
