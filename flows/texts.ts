@@ -62,9 +62,9 @@ export const NEED_PHRASES = {
   /** After a number that was not found: the question the miss leads to. */
   invoiceRecheck: 'o número certo da nota fiscal (pode conferir na nota)',
   items: 'o código do produto e a quantidade',
-  itemsKnownInvoice: 'qual peça/produto da nota e a quantidade',
+  itemsKnownInvoice: 'o código ou o nome da peça da nota e a quantidade',
   reason: 'o que aconteceu com a peça',
-  photos: 'uma foto da peça instalada',
+  photos: 'uma foto da peça (instalada, se já foi montada)',
 } as const;
 
 export type Need = keyof typeof NEED_PHRASES;
@@ -99,6 +99,8 @@ export const T = {
   invoiceAcceptedUnverified: (nf: string) =>
     `Ainda não localizei a NF ${nf}, mas tudo bem: vou registrar assim e a equipe confere a nota na análise.`,
   invoiceFound: (nf: string, date: string) => `Encontrei a NF ${nf}, emitida em ${date}.`,
+  /** After answering a status question asked in the middle of a new report. */
+  intakeResumes: 'Sobre a nova solicitação que estamos abrindo:',
 
   // items
   askItemPick: (nf: string) =>
@@ -130,7 +132,7 @@ export const T = {
 
   // charged assistance warnings
   warnOutOfWarranty: (until: string) =>
-    `Atenção: pela data da nota, a garantia terminou em ${until}. A análise deve indicar assistência cobrada.`,
+    `Atenção: pela data da nota, a garantia terminou em ${until}. Provavelmente será assistência cobrada; a equipe confirma na análise.`,
   warnReasonCliente:
     'Atenção: danos na montagem, manuseio ou armazenagem normalmente são analisados como assistência cobrada.',
   warnContinueHint: 'Se quiser seguir mesmo assim, é só continuar; para desistir, diga "cancelar".',

@@ -69,7 +69,8 @@ const REASON_CATEGORIES: ReasonCategory[] = ['industria', 'transporte', 'cliente
 const ALSO_RX = /\b(tambem|tb|tbm|tmb|alem d[aeo]s?|mais um|mais uma|outro|outra)\b/;
 /** In a correction, words that make the items named the whole list: "é só a porta", "o item é o 523018". */
 const ONLY_THESE_RX = /\b(so|somente|apenas|unicamente|soh)\b|\b(o item|a peca|o produto) (e|era|eh)\b/;
-const SAFETY_RX = /\b(aprov|autoriz|liber)\w*\b.*\b(meu|minha|pedido|solicitac)|ignor\w* (as |todas )?(as )?instruc/;
+const SAFETY_RX =
+  /\b(aprov|autoriz|liber)\w*\b.*\b(meu|minha|pedido|solicitac|direto|logo)|\b(ja|pode|podem) (aprov|autoriz)\w*|\b(sem|nao precisa( de)?|dispens\w*|pul\w*) (passar (por|pela) )?(a )?analise\b|ignor\w* (as |todas )?(as )?instruc/;
 
 /**
  * One conversation turn: understand the message, fill every slot it gives, decide the
@@ -214,6 +215,10 @@ class Turn {
     switch (this.s.phase) {
       case 'intake':
       case 'confirming':
+        if (top === 'status' && !this.hasSlotSignals() && this.s.customerId !== undefined) {
+          // "Como está minha solicitação?" in the middle of a new report: answer, then go on with the report.
+          return this.statusDuringIntake();
+        }
         if (top === 'humano' && !this.hasSlotSignals()) {
           await this.forward('humano');
           this.s.phase = this.s.phase === 'confirming' ? 'confirming' : 'intake';
@@ -393,6 +398,20 @@ class Turn {
   }
 
   // ---------------------------------------------------------------- status
+  private async statusDuringIntake() {
+    const { draft, phase } = this.s;
+    await this.listRequests(this.s.customerId!);
+    const started =
+      draft &&
+      (draft.invoiceNumber || draft.items.length || draft.pendingRefs.length || draft.reason || draft.photos.length);
+    if (!draft || !started) return this.reset();
+    this.notes.push(T.intakeResumes);
+    this.s.phase = phase;
+    if (phase === 'confirming' && this.missing(draft).length === 0)
+      return this.confirm(draft, this.chargedWarnings(draft).size > 0);
+    this.next(draft);
+  }
+
   private async status() {
     if (this.s.customerId === undefined) {
       // Unknown contact: CNPJ + an NF of that customer before showing anything.
@@ -406,7 +425,12 @@ class Turn {
         return;
       }
     }
-    const customerId = this.s.customerId;
+    await this.listRequests(this.s.customerId);
+    this.reset();
+  }
+
+  /** The customer's requests in plain words (by protocol or order number when one was said). */
+  private async listRequests(customerId: number) {
     const all = await this.port.requestsOfCustomer(customerId);
     const ref = this.sig.protocol ?? this.sig.orderNumber;
     const chosen = ref
@@ -424,7 +448,6 @@ class Turn {
       });
       this.notes.push([T.statusHeader(chosen.length), ...lines].join('\n'));
     }
-    this.reset();
   }
 
   /** Use a CNPJ and an NF from this message to identify an unknown contact. */
@@ -664,6 +687,14 @@ class Turn {
     if (!r) return;
     if (this.s.expecting === 'reason_category' && d.reason) {
       d.reason = { ...d.reason, category: r.category ?? d.reason.category };
+      return;
+    }
+    const correctsOtherSlot =
+      this.sig.correction &&
+      (this.sig.quantity !== undefined || this.sig.productRefs.length > 0 || this.sig.invoiceNumbers.length > 0);
+    if (correctsOtherSlot && !r.category && d.reason?.category) {
+      // "Corrigindo a quantidade: são 3, o montador achou mais uma trincada": the quantity is corrected, not the
+      // cause already given.
       return;
     }
     d.reason = {
