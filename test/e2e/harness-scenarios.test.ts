@@ -6,14 +6,16 @@ import path from 'node:path';
 /*
  * Whole conversations as the outside evaluation plays them: the evaluation's own harness
  * (../shared/eval-sample/harness.mjs: imports the CSVs with the CLI, starts `npm start`, talks over the web chat
- * API, judges through the staff API) on the public sample and on our held-out set (test/fixtures/scenarios,
- * written without reading the bot's code). Every scenario must pass, at no more customer turns than its minimum.
+ * API, judges through the staff API) on the public sample and on our two sets (test/fixtures/scenarios and
+ * scenarios-blind, each written without reading the bot's code, then used to fix what they found). Every scenario
+ * must pass, at no more customer turns than its minimum.
  */
 const ROOT = path.resolve(__dirname, '../..');
 const HARNESS = path.resolve(ROOT, '../shared/eval-sample/harness.mjs');
 const SETS: [string, string][] = [
   ['the public sample', path.resolve(ROOT, '../shared/eval-sample')],
-  ['our held-out set', path.join(ROOT, 'test/fixtures/scenarios')],
+  ['our first set', path.join(ROOT, 'test/fixtures/scenarios')],
+  ['our second set', path.join(ROOT, 'test/fixtures/scenarios-blind')],
 ];
 
 function freePort(): Promise<number> {
