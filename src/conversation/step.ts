@@ -559,16 +559,18 @@ class Turn {
         refs.push({ code: picked.code, mask: picked.mask, quantity: this.sig.quantity });
       }
     }
+    // "Na verdade tem a dobradiça também" adds to the list; a correction without "também" replaces it.
+    const adding = ALSO_RX.test(fold(this.input.text));
+    const replacing = (this.sig.correction || this.sig.yesNo === 'no') && refs.some((r) => r.code) && !adding;
     const canResolve = d.invoice !== undefined || d.invoiceNotFound;
     if (!canResolve) {
-      d.pendingRefs.push(...refs);
+      // Not resolvable yet (invoice or store still unknown): a correction replaces what was said before.
+      if (replacing) d.pendingRefs = [...refs];
+      else d.pendingRefs.push(...refs);
       return;
     }
     const all = [...d.pendingRefs, ...refs];
     d.pendingRefs = [];
-    // "Na verdade tem a dobradiça também" adds to the list; a correction without "também" replaces it.
-    const adding = ALSO_RX.test(fold(this.input.text));
-    const replacing = (this.sig.correction || this.sig.yesNo === 'no') && refs.some((r) => r.code) && !adding;
     const resolved: DraftItem[] = [];
     for (const ref of all) {
       const item = await this.resolveRef(d, ref);
