@@ -68,7 +68,7 @@ const REASON_CATEGORIES: ReasonCategory[] = ['industria', 'transporte', 'cliente
 /** Words that add an item to the list rather than correct it: "também", "tb", "além do", "mais um". */
 const ALSO_RX = /\b(tambem|tb|tbm|tmb|alem d[aeo]s?|mais um|mais uma|outro|outra)\b/;
 /** In a correction, words that make the items named the whole list: "é só a porta", "o item é o 523018". */
-const ONLY_THESE_RX = /\b(so|somente|apenas|unicamente|soh)\b|\b(o item|a peca|o produto) (e|era|eh)\b/;
+const ONLY_THESE_RX = /\b(so|somente|apenas|unicamente|soh) (o|a|os|as) [a-z]|\b(o item|a peca|o produto) (e|era|eh)\b/;
 const SAFETY_RX =
   /\b(aprov|autoriz|liber)\w*\b.*\b(meu|minha|pedido|solicitac|direto|logo)|\b(ja|pode|podem) (aprov|autoriz)\w*|\b(sem|nao precisa( de)?|dispens\w*|pul\w*) (passar (por|pela) )?(a )?analise\b|ignor\w* (as |todas )?(as )?instruc/;
 
@@ -560,8 +560,13 @@ class Turn {
       }
     }
     // "Na verdade tem a dobradiça também" adds to the list; a correction without "também" replaces it.
-    const adding = ALSO_RX.test(fold(this.input.text));
-    const replacing = (this.sig.correction || this.sig.yesNo === 'no') && refs.some((r) => r.code) && !adding;
+    const folded = fold(this.input.text);
+    const adding = ALSO_RX.test(folded);
+    const onlyThese = ONLY_THESE_RX.test(folded);
+    const replacing =
+      (this.sig.correction || this.sig.yesNo === 'no' || (onlyThese && d.items.length > 0)) &&
+      refs.some((r) => r.code) &&
+      !adding;
     const canResolve = d.invoice !== undefined || d.invoiceNotFound;
     if (!canResolve) {
       // Not resolvable yet (invoice or store still unknown): a correction replaces what was said before.
@@ -582,7 +587,7 @@ class Turn {
         (r) => r.quantityStated && d.items.some((i) => sameItem(i, r) && i.quantity !== r.quantity),
       );
       if (isNew) d.items = [];
-      else if (!newQuantity || ONLY_THESE_RX.test(fold(this.input.text))) {
+      else if (!newQuantity || onlyThese) {
         // "Não, o item é o 523018": naming items already listed, and changing nothing about them, says the others
         // are not part of it ("é só a porta" says so in words).
         d.items = d.items.filter((i) => resolved.some((r) => sameItem(i, r)));

@@ -125,9 +125,16 @@ describe.each(dbKinds())('web chat intake on %s', (kind) => {
     const r3 = await t.say(from, 'nao, o item é 410117 grafite - 2 unidades');
     expect(said(r3)).toMatch(/410117.*qtd: 2/);
     expect(said(r3)).not.toMatch(/930011/);
-    const r4 = await t.say(from, 'sim');
-    const req = (await requests()).find((r) => r.protocol === lastProtocol(r4))!;
-    expect(req.items.map((i) => [i.productCode, i.quantity])).toEqual([['410117', 2]]);
+    // A quantity said with "só" corrects the quantity, and keeps the other items.
+    await t.say(from, 'tem a dobradiça 930011 tambem, 1 unidade');
+    const r4 = await t.say(from, 'nao, da 410117 sao so 1');
+    expect(said(r4)).toMatch(/410117.*qtd: 1/);
+    expect(said(r4)).toMatch(/930011.*qtd: 1/);
+    const r5 = await t.say(from, 'é só a frente de gaveta 410117');
+    expect(said(r5)).not.toMatch(/930011/);
+    const r6 = await t.say(from, 'sim');
+    const req = (await requests()).find((r) => r.protocol === lastProtocol(r6))!;
+    expect(req.items.map((i) => [i.productCode, i.quantity])).toEqual([['410117', 1]]);
   });
 
   it('asks for the invoice once after a miss, and keeps the reason through the NF correction', async () => {
