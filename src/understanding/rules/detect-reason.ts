@@ -27,10 +27,12 @@ const CATEGORY_CUES: Record<ReasonCategory, Cue[]> = {
     { re: /\bentrega\b/, weight: 2 },
     {
       re: new RegExp(
-        `\\b(chegou|chegaram|veio|vieram|recebi|recebemos|entregue|entregues|entregaram|entregou)\\b[^.]{0,40}\\b${DAMAGE}`,
+        `\\b(chegou|chegaram|recebi|recebemos|entregue|entregues|entregaram|entregou)\\b[^.]{0,40}\\b${DAMAGE}`,
       ),
       weight: 2.5,
     },
+    // "veio quebrado" alone may be the trip or the factory: too weak to decide, so the bot asks.
+    { re: new RegExp(`\\b(veio|vieram)\\b[^.]{0,40}\\b${DAMAGE}`), weight: 1 },
     {
       re: /\b(caixa|caixas|embalagem|embalagens|volume|plastico)\b[^.]{0,25}\b(rasgad|amassad|molhad|furad|danificad|abert|estourad|violad|avariad)\w*/,
       weight: 3,
@@ -50,6 +52,11 @@ const CATEGORY_CUES: Record<ReasonCategory, Cue[]> = {
   cliente: [
     // The assembler as the one who did it: "o montador riscou", "o montador que quebrou".
     { re: new RegExp(`\\bmontador(a|es)?\\b[^.]{0,15}\\b${CLIENT_ACTIONS}`), weight: 4 },
+    // "o montador apertou demais a bucha e rachou"
+    {
+      re: /\bmontador(a|es)?\b[^.]{0,40}\b(apert\w* demais|forc\w*)[^.]{0,30}\b(rach|quebr|trinc|lasc|estour)\w*/,
+      weight: 4,
+    },
     { re: /\b(quebr|risc|lasc|trinc|caiu|derrub|danific)\w*[^.]{0,30}\bmontador/, weight: 3.5 },
     { re: new RegExp(`\\b${ACTORS}\\b[^.]{0,25}\\b${CLIENT_ACTIONS}`), weight: 3 },
     { re: /\b(danificad|quebrad|riscad)\w* (pela|pelo|por) (nossa|nosso|gente|montador|cliente|equipe)/, weight: 3 },
@@ -123,6 +130,15 @@ const CATEGORY_CUES: Record<ReasonCategory, Cue[]> = {
       weight: 3,
     },
     { re: /\b(travand|travad|emperr)\w*|\bnao (abre|fecha|desliza|encaixa)\b/, weight: 2 },
+    // A mechanism that fails ("a mola quebrada", "o amortecedor vazando"), or damage inside a sealed package.
+    {
+      re: /\b(mola|molas|amortecedor|amortecedores|pistao|pistoes|mecanismo|trava|roldana|roldanas|rolamento)\b[^.]{0,25}\b(quebr|solt|vaz|trav|nao funciona|nao fecha|nao segura|fraca)\w*/,
+      weight: 3,
+    },
+    {
+      re: /\b(saco|saquinho|plastico|embalagem|embalagens|caixa|caixas)\b[^.]{0,15}\b(lacrad|intact|fechad|perfeit|inteir|sem (nenhum )?(dano|avaria|marca))\w*/,
+      weight: 3,
+    },
   ],
 };
 

@@ -33,6 +33,10 @@ const NF_FILLERS = new Set([
   'referente',
   'final',
   'emitida',
+  // "nota errada! a certa é a 412592"
+  'errada',
+  'errado',
+  '!',
   ':',
   '-',
   '#',
@@ -42,6 +46,15 @@ const NF_FILLERS = new Set([
 ]);
 /** Between two invoice numbers of a list: "notas 3120 e 3121", "3120 / 3121". */
 const LIST_CONNECTORS = new Set(['e', ',', '/', 'ou', '&', 'a', '-']);
+
+/** "a nota é de 2022", "comprei em 2024": a year after "de"/"em", not an invoice number. */
+function isYear(tokens: Token[], i: number): boolean {
+  const n = Number(tokens[i]!.norm);
+  const before = tokens[i - 1]?.norm;
+  return (
+    tokens[i]!.norm.length === 4 && n >= 1990 && n <= 2039 && (before === 'de' || before === 'em' || before === 'ano')
+  );
+}
 
 /** An invoice number has 3 to 10 significant digits; shorter is a quantity, longer a phone or key. */
 function invoiceShaped(t: Token): boolean {
@@ -72,7 +85,7 @@ export function parseInvoiceNumbers(msg: Message, claims: Claims, vocabulary?: P
   for (const [i, t] of tokens.entries()) {
     if (!invoiceShaped(t)) continue;
     const claim = claims.get(i);
-    const keyworded = keywordBefore(tokens, i, NF_KEYWORDS, NF_FILLERS, 6);
+    const keyworded = keywordBefore(tokens, i, NF_KEYWORDS, NF_FILLERS, 8) && !isYear(tokens, i);
     if (claim === 'negated') {
       if (keyworded) anchors.add(i);
       continue;

@@ -59,6 +59,8 @@ const PRODUCT_NOUNS = [
   'closet',
   'guarda',
   'kit',
+  'jogo',
+  'conjunto',
   'peca',
   'item',
   'produto',

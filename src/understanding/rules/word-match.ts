@@ -6,8 +6,20 @@ import { distance } from 'fastest-levenshtein';
  * matching customer words against product descriptions.
  */
 export function stemPt(word: string): string {
-  const w = singularPt(word);
+  const w = withoutDiminutive(singularPt(word));
   return w.length > 3 && /[aoe]$/.test(w) ? w.slice(0, -1) : w;
+}
+
+/**
+ * "portinha" → "porta", "gavetinha" → "gaveta", "puxadorzinho" → "puxador": customers name small parts that way.
+ * Only words of 8 letters or more, so "cozinha", "marinho" (a colour) and "caminho" stay as they are.
+ */
+function withoutDiminutive(w: string): string {
+  if (w.length < 8) return w;
+  const z = /^(.{4,})zinh([ao])$/.exec(w);
+  if (z) return z[1]!;
+  const m = /^(.{4,})inh([ao])$/.exec(w);
+  return m ? `${m[1]}${m[2]}` : w;
 }
 
 /** Plural → singular only ("portas" → "porta", "puxadores" → "puxador"), gender kept. */

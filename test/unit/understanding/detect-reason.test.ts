@@ -30,6 +30,9 @@ describe('reason', () => {
     ['a porta ja veio assim, quebrada', 'transporte'],
     ['as laterais molharam e incharam. o dano ocorreu na obra, não na fábrica', 'cliente'],
     ['as frentes vieram com a cor mais clara que o resto', 'industria'],
+    ['as dobradiças vieram com a mola quebrada', 'industria'],
+    ['veio com 2 pés quebrados dentro do saquinho lacrado', 'industria'],
+    ['o montador apertou demais a bucha e rachou a lateral', 'cliente'],
   ])('%s → %s', (text, expected) => {
     expect(category(text)).toBe(expected);
   });
@@ -37,6 +40,11 @@ describe('reason', () => {
   it('keeps the customer words without greetings and attachments notes', () => {
     const r = understandRules('Bom dia!\nA porta chegou com a quina amassada.\nSegue foto.').reason;
     expect(r).toEqual({ category: 'transporte', description: 'A porta chegou com a quina amassada.' });
+  });
+
+  it('asks rather than guesses when "veio quebrado" is all there is (the trip or the factory)', () => {
+    expect(understandRules('a porta veio quebrada').reason).toEqual({ description: 'a porta veio quebrada' });
+    expect(category('a porta chegou quebrada')).toBe('transporte');
   });
 
   it('takes no reason from talk about what was typed ("digitei errado")', () => {

@@ -65,6 +65,15 @@ describe('product references by description', () => {
     ).toEqual(['615020']);
   });
 
+  it('reads diminutives ("portinhas") and "1 jogo de" as the product and its count', () => {
+    const glass = [item('516015', 'PORTA VIDRO 350X900 PERFIL ALUMINIO', 'INCOLOR', 4)];
+    expect(refs('as portinhas de vidro vieram manchadas', glass).map((r) => r.code)).toEqual(['516015']);
+    const feet = [item('517135', 'PE BALCAO REGULAVEL 100MM 4 UN', '', 2)];
+    expect(refs('é 1 jogo de pés do balção que veio com 2 pés quebrados', feet)).toEqual([
+      expect.objectContaining({ code: '517135', quantity: 1 }),
+    ]);
+  });
+
   it('drops a product said to be fine ("o trilho tá bom")', () => {
     expect(
       refs('me confundi, a porta 615020 ta boa, o que veio riscado é o balcao branco', SAMPLE).map((r) => r.code),

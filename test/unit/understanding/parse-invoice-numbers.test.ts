@@ -75,6 +75,13 @@ describe('invoice numbers', () => {
     expect(nfs('não é a nota 4521, é a 4522')).toEqual(['4522']);
   });
 
+  it('takes "nota errada! a certa é a 412592", and never a year ("a nota é de 2022")', () => {
+    expect(nfs('ops, nota errada! a certa é a 412592, a outra é de outra obra')).toEqual(['412592']);
+    expect(nfs('a porta da NF 398114 empenou. Sei que a nota é de 2022, mas tem garantia')).toEqual(['398114']);
+    expect(nfs('nf 88001, 410117 grafite 2 unidades')).toEqual(['88001']);
+    expect(nfs('notas 3120 e 3121')).toEqual(['3120', '3121']);
+  });
+
   it('ignores a phone and a CNPJ next to the NF', () => {
     const s = understandRules('nf 245110 cnpj 24.680.135/0001-03 tel 54 3452-1100');
     expect(s.invoiceNumbers).toEqual(['245110']);
