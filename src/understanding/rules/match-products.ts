@@ -191,6 +191,29 @@ function saidToBeFine(tokens: Token[], end: number): boolean {
   );
 }
 
+const COMPARISON = new Set([
+  'igual',
+  'iguais',
+  'parecido',
+  'parecida',
+  'identico',
+  'identica',
+  'nem',
+  'feito',
+  'diferente',
+]);
+
+/** "ficou igual à da esquerda", "que nem a do balcão": a product named to compare with, never the one reported. */
+function comparedWith(tokens: Token[], head: number): boolean {
+  for (let k = head - 1; k >= 0 && head - k <= 4; k--) {
+    const t = tokens[k]!;
+    if (t.kind !== 'word') return false;
+    if (COMPARISON.has(t.norm)) return true;
+    if (!ARTICLES.has(t.norm) && !LOCATIVE.has(t.norm)) return false;
+  }
+  return false;
+}
+
 /** Merges refs to the same item and attaches loose quantities ("…1 peça", "…1 porta"). */
 function consolidate(all: Resolved[], invoiceKnown: boolean): { refs: ProductRef[]; looseQuantity?: number } {
   // A product mentioned only as a place or a comparison, beside one that is reported, is not an item.
@@ -270,6 +293,7 @@ export function matchProducts(
   const found: Resolved[] = [];
   for (const phrase of phrases) {
     if (saidToBeFine(msg.tokens, phrase.end)) continue;
+    if (phrase.code === undefined && comparedWith(msg.tokens, phrase.head)) continue;
     const ref = resolvePhrase(phrase, msg, ctx, claims);
     const contextual = phrase.code === undefined && introducedByPreposition(msg.tokens, phrase.head);
     // "…esfarelando na dobradiça, 1 unidade": a count after a place belongs to the product reported, not to it.

@@ -74,6 +74,18 @@ describe('product references by description', () => {
     ]);
   });
 
+  it('drops a product named only to compare with ("igual à da esquerda")', () => {
+    const sides = [
+      item('513113', 'LATERAL DIREITA ROUPEIRO 2200X550', 'CARVALHO MALVA 18MM', 2),
+      item('513106', 'LATERAL ESQUERDA ROUPEIRO 2200X550', 'CARVALHO MALVA 18MM', 2),
+    ];
+    expect(refs('a furação veio do lado errado, ficou igual à da esquerda', sides)).toEqual([]);
+    expect(refs('a lateral direita veio com a cor diferente da esquerda', sides).map((r) => r.code)).toEqual([
+      '513113',
+    ]);
+    expect(refs('a esquerda veio riscada', sides).map((r) => r.code)).toEqual(['513106']);
+  });
+
   it('drops a product said to be fine ("o trilho tá bom")', () => {
     expect(
       refs('me confundi, a porta 615020 ta boa, o que veio riscado é o balcao branco', SAMPLE).map((r) => r.code),
