@@ -118,8 +118,8 @@ export const T = {
   // photos
   photoRefused: (n: number) =>
     n === 1
-      ? 'O arquivo que você mandou não é uma imagem que eu consiga abrir 😕 Pode enviar a foto em JPG ou PNG?'
-      : `${n} arquivos que você mandou não são imagens que eu consiga abrir 😕 Pode enviá-los em JPG ou PNG?`,
+      ? 'O arquivo que você mandou não é uma imagem que eu consiga abrir 😕 (a foto precisa ser JPG ou PNG)'
+      : `${n} arquivos que você mandou não são imagens que eu consiga abrir 😕 (as fotos precisam ser JPG ou PNG)`,
   /** Some files of the message were refused, others taken: no question, the rest of the reply goes on. */
   photoRefusedOthersTaken: (refused: number, taken: number) =>
     `${refused === 1 ? 'Um dos arquivos não é uma imagem' : `${refused} dos arquivos não são imagens`} que eu consiga abrir 😕 ${

@@ -6,8 +6,8 @@ import path from 'node:path';
 /*
  * Whole conversations as the outside evaluation plays them: the evaluation's own harness
  * (../shared/eval-sample/harness.mjs: imports the CSVs with the CLI, starts `npm start`, talks over the web chat
- * API, judges through the staff API) on the public sample and on our three sets (test/fixtures/scenarios,
- * scenarios-blind and scenarios-blind-2, each written without reading the bot's code, then used to fix what they
+ * API, judges through the staff API) on the public sample and on our four sets (test/fixtures/scenarios,
+ * scenarios-blind, -blind-2 and -blind-3, each written without reading the bot's code, then used to fix what they
  * found). Every scenario must pass; the share at no more customer turns than their minimum is per set.
  */
 const ROOT = path.resolve(__dirname, '../..');
@@ -20,6 +20,7 @@ const SETS: [string, string, number][] = [
   // Harder on purpose (similar items told apart by size or colour, a wrong code, "um par de"): a few take a turn
   // more, as a correction at the summary.
   ['our third set', path.join(ROOT, 'test/fixtures/scenarios-blind-2'), 0.75],
+  ['our fourth set', path.join(ROOT, 'test/fixtures/scenarios-blind-3'), 1],
 ];
 
 function freePort(): Promise<number> {

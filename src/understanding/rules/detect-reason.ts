@@ -96,6 +96,11 @@ const CATEGORY_CUES: Record<ReasonCategory, Cue[]> = {
     { re: /\b(veio|vieram|chegou|chegaram|saiu|sairam|vem) assim d[ae] fabrica\b/, weight: 2 },
     { re: /\b(empen|entort|envergad)\w*|\b(torto|torta|tortos|tortas)\b/, weight: 3 },
     { re: /\b(descasc|descol|desplac)\w*|\bfita de borda\b|\bborda solt\w*/, weight: 3 },
+    // "a pintura está saindo", "a lâmina soltando": the finish lets go.
+    {
+      re: /\b(pintura|tinta|verniz|lamina|laminado|fita|revestimento|acabamento)\b[^.]{0,15}\b(saindo|soltando|desgrudando|caindo|sain|solt)\w*/,
+      weight: 3,
+    },
     { re: /\b(bolha|bolhas|manchad\w*|mancha|manchas)\b/, weight: 3 },
     { re: /\b(estufad|estufou|estufaram|inchad|inchou|incharam)\w*/, weight: 1 },
     {

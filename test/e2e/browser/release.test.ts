@@ -28,7 +28,7 @@ describe.each(dbKinds())('day release in a browser on %s', (kind) => {
     const seed: [string, string, string][] = [
       ['(54) 99911-0001', 'nf 88001, 2 frentes de gaveta 410117 com defeito de fabrica', '6'],
       ['(54) 99911-0002', 'NF 88001 a porta basculante 410100 chegou amassada, 1 porta', '3'],
-      ['(54) 99911-0003', 'nf 88001, 1 dobradiça 930011 veio quebrada', '5'],
+      ['(54) 99911-0003', 'nf 88001, 1 dobradiça 930011 veio quebrada de fabrica', '5'],
     ];
     const ids: number[] = [];
     for (const [i, [from, text, kg]] of seed.entries()) {

@@ -30,20 +30,20 @@ function merge(
 
 describe('mergeCandidates: the model proposes, rules and validators decide', () => {
   it('fills an item the rules could not map, from the invoice in play', () => {
-    const text = 'a peça de cima do armário veio com a pintura saindo';
+    const text = 'a peça de cima do armário veio com a pintura meio estranha';
     expect(understandRules(text, { invoiceItems: ITEMS }).productRefs.some((r) => r.code)).toBe(false);
     const { signals, choices } = merge(
       text,
       {
         products: [{ item_code: '410100', words: 'a peça de cima do armário', quantity: null }],
-        reason: { category: 'industria', evidence: 'a pintura saindo' },
+        reason: { category: 'industria', evidence: 'a pintura meio estranha' },
       },
       { invoiceItems: ITEMS, expecting: 'items' },
     );
     expect(signals.productRefs).toEqual([
       { code: '410100', mask: 'CARVALHO MALVA 18MM', words: 'a peça de cima do armário' },
     ]);
-    expect(signals.reason).toEqual({ category: 'industria', description: 'a pintura saindo' });
+    expect(signals.reason).toEqual({ category: 'industria', description: 'a pintura meio estranha' });
     expect(choices).toMatchObject({ products: { source: 'llm' }, reason: { source: 'llm' } });
   });
 
