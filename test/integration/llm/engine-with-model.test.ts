@@ -16,15 +16,15 @@ import { llmAgainst, TEST_LLM } from '../../support/llm';
  */
 const CNPJ_L100 = '11.222.333/0001-81';
 /** Words only ("the top one"): the rules cannot map them to an invoice item nor tell the cause. */
-const VAGUE = `CNPJ ${CNPJ_L100}, NF 88001, a peça de cima do armário veio com a pintura saindo`;
+const VAGUE = `CNPJ ${CNPJ_L100}, NF 88001, a peça de cima do armário veio com a pintura meio estranha`;
 const GOOD: FakeAnswer = {
   json: {
     ...EMPTY_EXTRACTION,
     intent: 'assistencia',
     invoice_numbers: [{ value: '88001', evidence: 'NF 88001' }],
     products: [{ item_code: '410100', words: 'a peça de cima do armário', quantity: null }],
-    reason: { category: 'industria', evidence: 'a pintura saindo' },
-    summary: 'Porta de cima com a pintura saindo.',
+    reason: { category: 'industria', evidence: 'a pintura meio estranha' },
+    summary: 'Porta de cima com a pintura meio estranha.',
   },
   usage: { prompt_tokens: 1000, completion_tokens: 100 },
 };
@@ -79,7 +79,7 @@ describe.each(dbKinds())('engine with a model on %s', (kind) => {
     // Rules alone ask which item; with the model the summary is ready, item and cause filled.
     expect(textOf(rules)).not.toMatch(/410100 - PORTA BASCULANTE .* qtd: 1/);
     expect(textOf(withModel)).toMatch(/410100 - PORTA BASCULANTE 700X350 - CARVALHO MALVA 18MM - qtd: 1/);
-    expect(textOf(withModel)).toMatch(/Motivo: .*"a pintura saindo"/);
+    expect(textOf(withModel)).toMatch(/Motivo: .*"a pintura meio estranha"/);
     const call = await lastCall();
     expect(call).toMatchObject({ purpose: 'extract', outcome: 'ok', model: 'gpt-test', promptVersion: 'extract.v1' });
     expect(call?.inputTokens).toBe(1000);
@@ -124,7 +124,7 @@ describe.each(dbKinds())('engine with a model on %s', (kind) => {
 
   it.each(failures)('falls back to the rules, unnoticed, on %s', async (_name, answers, outcome) => {
     fake.enqueue(...answers);
-    const text = 'NF 88001, a peça de cima do armário veio com a pintura saindo';
+    const text = 'NF 88001, a peça de cima do armário veio com a pintura meio estranha';
     const started = Date.now();
     const withModel = await t.engine.handle(inbound(address(), `CNPJ ${CNPJ_L100}, ${text}`));
     const elapsed = Date.now() - started;
@@ -203,9 +203,9 @@ describe.each(dbKinds())('engine with a model on %s', (kind) => {
       { json: EMPTY_EXTRACTION },
       {
         json: {
-          summary: 'Loja relata porta basculante com a pintura saindo.',
+          summary: 'Loja relata porta basculante com a pintura meio estranha.',
           reason_category: 'industria',
-          grounds: ['"a pintura saindo"'],
+          grounds: ['"a pintura meio estranha"'],
         },
       },
     );
@@ -215,13 +215,13 @@ describe.each(dbKinds())('engine with a model on %s', (kind) => {
     const [req] = await t.handle.db.select().from(requests).where(eq(requests.protocol, protocol!));
     expect(req?.llmSummary).toMatchObject({
       status: 'ok',
-      summary: 'Loja relata porta basculante com a pintura saindo.',
+      summary: 'Loja relata porta basculante com a pintura meio estranha.',
       reasonCategory: 'industria',
-      grounds: ['"a pintura saindo"'],
+      grounds: ['"a pintura meio estranha"'],
     });
     const summaryCall = fake.requests.at(-1)!;
     expect(summaryCall.system).toContain(`protocol: ${protocol}`);
-    expect(summaryCall.user).toContain('a peça de cima do armário veio com a pintura saindo');
+    expect(summaryCall.user).toContain('a peça de cima do armário veio com a pintura meio estranha');
     expect(summaryCall.user).not.toContain(CNPJ_L100);
     expect(await lastCall()).toMatchObject({ purpose: 'summary', outcome: 'ok', requestId: req?.id });
   });
