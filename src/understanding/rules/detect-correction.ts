@@ -1,16 +1,28 @@
 import type { Claims, Message, Token } from './types';
 
+/**
+ * "Digitei errado", "a nota está errada": the customer talks about what they typed. A correction, and never the
+ * part's damage (detect-reason leaves these words out, see {@link withoutTypingSlips}).
+ */
+const TYPING_SLIP =
+  /\b(digitei|digitou|escrevi|escreveu|mandei|passei|informei|coloquei|botei|falei|enviei)\b[^.,;!?]{0,25}\berrad[oa]s?\b|\b(nota|nf|numero|codigo|quantidade|pedido|protocolo|cnpj) (esta |estava |ta |tava |saiu |foi )?errad[oa]\b/;
+const TYPING_SLIPS = new RegExp(TYPING_SLIP.source, 'g');
+
+/** The text with talk about what was typed blanked out, for reading the problem the customer describes. */
+export function withoutTypingSlips(text: string): string {
+  return text.replace(TYPING_SLIPS, ' ');
+}
+
 /** Phrases that announce a correction of something said before. */
 const CORRECTION_CUES: RegExp[] = [
   /\bna verdade\b/,
   /\b(errei|errou|erramos|me enganei|se enganou|nos enganamos|enganei|me confundi|confundi|troquei)\b/,
   /\b(corrigindo|correcao|corrige|corrigir|retificando|retifica)\b/,
-  /\b(digitei|escrevi|mandei|passei|informei) (o |a )?\w* ?errad[oa]\b/,
+  TYPING_SLIP,
   /\bquis dizer\b/,
   /\b(o|a) (certo|certa|correto|correta) (e|sao)\b/,
   /\b(nota|nf|numero|pedido|quantidade|codigo|produto|peca|item|cor|medida) (certa|certo|correta|correto) (e|sao)\b/,
   /\bnao e (isso|esse|essa|este|esta)\b/,
-  /\b(nota|nf|numero|codigo|quantidade|pedido) (esta |estava |ta |tava |saiu |foi )?errad[oa]\b/,
 ];
 
 /** Words allowed between "não é" and the number it rejects ("não é a nota 4521"). */

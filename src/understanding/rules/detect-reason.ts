@@ -1,5 +1,6 @@
 import type { ReasonCategory, Signals, UnderstandingContext } from '../signals';
 import { expandWord } from './abbreviations';
+import { withoutTypingSlips } from './detect-correction';
 import { type Cue, hasProblemCue, scoreCues } from './keyword-cues';
 import { foldMessageText } from './prepare-text';
 import type { Message } from './types';
@@ -180,18 +181,6 @@ const SENTENCE_BREAK =
  * The customer's own words for the problem: the sentences that carry a problem cue, without
  * greetings and "segue foto". When the bot asked for the reason, the whole answer is the description.
  */
-/**
- * "Digitei errado", "a nota está errada": the customer talks about what they typed, not about the part. Those
- * words are no damage, and a correction made of them only ("pera, digitei errado, a nf certa é 318602") must
- * not replace the reason already given.
- */
-const TYPING_SLIP =
-  /\b(digitei|digitou|escrevi|escreveu|mandei|passei|informei|coloquei|botei|falei|enviei)\b[^.,;!?]{0,25}\berrad[oa]s?\b|\b(nota|nf|numero|codigo|quantidade|pedido|protocolo|cnpj) (esta |estava |ta |tava |saiu |foi )?errad[oa]\b/g;
-
-function withoutTypingSlips(text: string): string {
-  return text.replace(TYPING_SLIP, ' ');
-}
-
 /** A greeting, with a short vocative, opening the sentence: "opa boa tarde, ", "boa tarde meu rei, ", "Oi! ". */
 const LEAD_GREETING =
   /^((oi|ol[aá]|opa|e a[ií]|eai|bom dia|boa tarde|boa noite|prezad[oa]s?|pessoal|galera|tudo bem|tudo bom|blz|beleza)\b[\s,!.]*)+([^\s,.:;!?]+(\s+[^\s,.:;!?]+){0,2}\s*[,!]\s*)?/i;
@@ -201,7 +190,7 @@ const LEAD_INVOICE =
 
 /**
  * The sentence without what opens it but is not the problem: a greeting, the invoice number (shown beside the
- * description anyway). What is left starts with a capital letter as the customer's sentence did, or lower case.
+ * description anyway). Kept whole when too little would be left.
  */
 function withoutLeadIn(sentence: string): string {
   const rest = sentence.replace(LEAD_GREETING, '').replace(LEAD_INVOICE, '');

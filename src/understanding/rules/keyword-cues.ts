@@ -22,7 +22,6 @@ const PROBLEM_CUES: readonly RegExp[] = [
   /\b(veio|vieram|ficou|ficaram|esta|estao) (menor|maior|mais curt\w*|mais compri\w*|mais larg\w*|mais estreit\w*)\b/,
   /\b(errad[oa]s?|trocad[oa]s?|invertid[oa]s?|diferente|outra cor)\b/,
   /\b(sem furacao|furacao errada|nao fecha|nao abre|nao encaixa|nao desliza)\b/,
-  /\b(pintura|tinta|verniz|lamina|laminado|revestimento|acabamento)\b[^.]{0,15}\b(saindo|soltando|desgrudando|caindo)\b/,
   /\b(vazand|vazou|vazam|esfarel|desmanch|afund|apodrec|enferruj|oxidad|descascad)\w*|\bnao (acende|liga|funciona|trava|segura)\b|\bparou de funcionar\b/,
 ];
 

@@ -77,7 +77,7 @@ function continuesInvoiceList(tokens: Token[], i: number, taken: Set<number>): b
  * 3–9 digits. Phones, CNPJs, dates, measures, money, protocols, orders and product codes are
  * separate tokens or already claimed, so they never get here.
  */
-export function parseInvoiceNumbers(msg: Message, claims: Claims, vocabulary?: ProductVocabulary): string[] {
+export function parseInvoiceNumbers(msg: Message, claims: Claims, vocabulary: ProductVocabulary): string[] {
   const { tokens } = msg;
   const found: string[] = [];
   // Numbers that anchor a list: accepted ones and ones the customer rejected ("não é 4521, é 4522").
@@ -94,9 +94,7 @@ export function parseInvoiceNumbers(msg: Message, claims: Claims, vocabulary?: P
     // "nf 88001, 410117 grafite": a number followed by a finish or a product word is an item, not a second NF.
     const next = tokens[i + 1];
     const describesProduct =
-      next?.kind === 'word' &&
-      vocabulary !== undefined &&
-      (vocabulary.isDescriptor(next.norm) || vocabulary.isNoun(next.norm));
+      next?.kind === 'word' && (vocabulary.isDescriptor(next.norm) || vocabulary.isNoun(next.norm));
     if (keyworded || (continuesInvoiceList(tokens, i, anchors) && !describesProduct)) {
       anchors.add(i);
       claims.set(i, 'invoice');

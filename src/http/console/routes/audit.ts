@@ -1,4 +1,4 @@
-import { toIsoDate } from '../../../domain/warranty';
+import { parseDateBrOrIso } from '../../../domain/warranty';
 import { AUDIT_ACTIONS, listAudit } from '../../../services/console/audit';
 import { formString } from '../form-values';
 import { type Html, html } from '../html';
@@ -9,9 +9,7 @@ import { page } from '../layout';
 /** A real calendar date typed as YYYY-MM-DD (2026-02-30 is not one), else no filter. */
 const isoDate = (v: unknown) => {
   const s = formString(v);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return undefined;
-  const t = Date.parse(`${s}T00:00:00Z`);
-  return Number.isFinite(t) && toIsoDate(new Date(t)) === s ? s : undefined;
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) ? (parseDateBrOrIso(s) ?? undefined) : undefined;
 };
 
 function detailsText(d: unknown): string {
